@@ -1,2 +1,31 @@
+// gmat: HuggingFace checkpoints into a tensor-addressed store, and the store
+// into GGUF files, through plugins.
+#include "cli/commands.hpp"
+#include "common/error.hpp"
+
 #include <iostream>
-int main() { std::cout << "gmat\n"; return 0; }
+
+int main(int argc, char **argv) {
+    CLI::App app{"gmat " GMAT_VERSION ": import SafeTensors checkpoints into a GMAT store once, then export any number "
+                 "of quantization profiles to GGUF files for llama.cpp, ollama and LM Studio."};
+    app.set_version_flag("--version", GMAT_VERSION);
+    app.require_subcommand(1);
+    gmat::cli::GlobalOptions global;
+    app.add_option("--plugin-dir", global.plugin_dirs,
+                   "Also load plugins from this folder (searched first; repeatable). Then GMAT_PLUGIN_PATH "
+                   "(colon-separated), then <gmat>/../lib/gmat/plugins");
+    app.add_flag("-q,--quiet", global.quiet, "Print no progress");
+    gmat::cli::add_import_command(app, global);
+    gmat::cli::add_export_command(app, global);
+    gmat::cli::add_inspect_command(app, global);
+    gmat::cli::add_plugins_command(app, global);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError &e) {
+        return app.exit(e);
+    } catch (const std::exception &e) {
+        std::cerr << "gmat: error: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,49 @@
+// What an HF model class needs to become a GGUF llama.cpp runs: tensor names,
+// hyperparameter keys, and the tensor transforms of the GGUF convention.
+// Adding an architecture is one file implementing this plus one line in
+// architectures.cpp.
+#pragma once
+
+#include "arch/hf_config.hpp"
+#include "metadata/metadata.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gmat {
+
+// A tensor the converter adds that the checkpoint does not hold (e.g. Llama 3's rope_freqs).
+struct GeneratedTensor {
+    std::string gguf_name;
+    std::vector<uint64_t> shape; // PyTorch order
+    std::vector<float> values;
+};
+
+// Output row r of a tensor comes from source row source_row[r].
+using RowPermutation = std::vector<uint64_t>;
+
+class Architecture {
+public:
+    virtual ~Architecture() = default;
+    virtual std::string gguf_architecture() const = 0;     // general.architecture, e.g. "llama"
+    virtual std::vector<std::string> hf_classes() const = 0; // e.g. LlamaForCausalLM
+    // The GGUF name of an HF tensor; nullopt for tensors the GGUF does not keep
+    // (e.g. rotary_emb.inv_freq); throws for a tensor it cannot place.
+    virtual std::optional<std::string> gguf_tensor_name(const std::string &hf_name) const = 0;
+    // Every hyperparameter key llama.cpp reads for this architecture.
+    virtual void add_hyperparameters(const HfConfig &config, Metadata &out) const = 0;
+    // Row reordering llama.cpp's kernels need (Llama's q/k rows for its RoPE); empty = none.
+    virtual RowPermutation row_permutation(const std::string &gguf_name, const std::vector<uint64_t> &shape,
+                                           const HfConfig &config) const = 0;
+    virtual std::vector<GeneratedTensor> generated_tensors(const HfConfig &config) const = 0;
+    // Layer count, heads, experts: what quantization mixes depend on.
+    virtual uint32_t block_count(const HfConfig &config) const = 0;
+};
+
+// The architecture for config.json's class; throws naming the class and the supported list.
+const Architecture &architecture_for(const HfConfig &config);
+std::vector<std::string> supported_hf_classes();
+
+} // namespace gmat

@@ -1,0 +1,35 @@
+// The architectures gmat converts. One line per architecture file.
+#include "arch/architecture.hpp"
+#include "arch/llama_family.hpp"
+
+#include "common/error.hpp"
+
+namespace gmat {
+
+namespace {
+const std::vector<const Architecture *> &all_architectures() {
+    static const std::vector<const Architecture *> all{
+        &llama_architecture(),
+    };
+    return all;
+}
+} // namespace
+
+std::vector<std::string> supported_hf_classes() {
+    std::vector<std::string> out;
+    for (const Architecture *a : all_architectures())
+        for (const auto &c : a->hf_classes()) out.push_back(c);
+    return out;
+}
+
+const Architecture &architecture_for(const HfConfig &config) {
+    const std::string cls = config.architecture_class();
+    for (const Architecture *a : all_architectures())
+        for (const auto &c : a->hf_classes())
+            if (c == cls) return *a;
+    std::string list;
+    for (const auto &c : supported_hf_classes()) list += (list.empty() ? "" : ", ") + c;
+    throw GmatError(config.source() + ": model class '" + cls + "' is not supported (supported: " + list + ")");
+}
+
+} // namespace gmat

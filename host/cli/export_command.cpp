@@ -1,0 +1,97 @@
+#include "cli/commands.hpp"
+
+#include "arch/architecture.hpp"
+#include "common/dtype.hpp"
+#include "common/error.hpp"
+#include "common/progress.hpp"
+#include "config/export_config.hpp"
+#include "pipeline/export_pipeline.hpp"
+#include "pipeline/export_plan.hpp"
+#include "pipeline/tensor_types.hpp"
+
+#include <cstdio>
+#include <iomanip>
+#include <iostream>
+
+namespace fs = std::filesystem;
+
+namespace gmat::cli {
+
+namespace {
+struct ExportArgs {
+    fs::path model;
+    std::string config;
+    fs::path output = "model.gguf";
+    std::optional<uint64_t> shard_size_mb;
+    bool generate_config = false;
+    bool dry_run = false;
+    unsigned threads = 0;
+};
+
+void print_plan(const ExportPlan &plan) {
+    std::cout << std::left << std::setw(34) << "TENSOR" << std::setw(16) << "SHAPE" << std::setw(8) << "TYPE"
+              << std::setw(14) << "BYTES" << std::setw(7) << "SHARD" << "WHY\n";
+    for (const auto &t : plan.tensors)
+        std::cout << std::setw(34) << t.gguf_name << std::setw(16) << shape_string(t.shape) << std::setw(8) << t.type->name()
+                  << std::setw(14) << t.bytes << std::setw(7) << t.shard + 1 << t.reason << "\n";
+    char bpw[32];
+    std::snprintf(bpw, sizeof bpw, "%.4f", plan.bits_per_weight());
+    std::cout << "\n" << plan.tensors.size() << " tensors, " << plan.total_elements << " values, " << plan.total_bytes
+              << " bytes (" << human_bytes(plan.total_bytes) << "), " << bpw << " bits per weight, " << plan.shard_count
+              << (plan.shard_count == 1 ? " file\n" : " shards\n");
+    for (const auto &note : plan.notes) std::cout << "Note: " << note << "\n";
+}
+
+void run(GlobalOptions &global, const ExportArgs &args) {
+    const Store store = Store::open(args.model);
+    const PluginRegistry &registry = global.registry();
+    if (args.generate_config) {
+        std::vector<std::pair<std::string, std::string>> comments;
+        const ExportConfig config = default_export_config(store, registry, &comments);
+        const fs::path out = args.config.empty() ? fs::path("export_config.json") : fs::path(args.config);
+        write_export_config(out, config, comments);
+        std::cout << "Wrote " << out.string() << " (default type " << config.default_type << ", "
+                  << config.tensor_map.size() << " tensors)\n";
+        return;
+    }
+    const ExportConfig config = args.config.empty() ? default_export_config(store, registry) : parse_export_config(args.config);
+    const std::string config_name = args.config.empty() ? "generated export config" : args.config;
+    ExportPlanOptions plan_options;
+    if (args.shard_size_mb) plan_options.shard_size_bytes = *args.shard_size_mb * 1000000ull;
+    const ExportPlan plan = plan_export(store, config, config_name, registry, plan_options);
+    if (args.dry_run) return print_plan(plan);
+    if (args.output.has_parent_path()) fs::create_directories(args.output.parent_path());
+    ExportRunOptions options;
+    options.output = args.output;
+    options.threads = args.threads;
+    options.progress = !global.quiet;
+    run_export(store, plan, config, registry, options, std::cout);
+}
+} // namespace
+
+void add_export_command(CLI::App &app, GlobalOptions &global) {
+    auto args = std::make_shared<ExportArgs>();
+    std::string supported;
+    for (const auto &c : supported_hf_classes()) supported += (supported.empty() ? "" : ", ") + c;
+    CLI::App *cmd = app.add_subcommand(
+        "export", "Export a model.gmat store to GGUF with the quantization an export profile describes.\n"
+                  "Types: a mix (q4_k_m, q5_k_s, q3_k_l, ... chooses per tensor as llama.cpp's quantizer does) or a "
+                  "block type for every tensor (f32, f16, bf16, q8_0, ...); `gmat plugins` lists what is loaded.\n"
+                  "Supported model classes: " + supported);
+    cmd->add_option("-m,--model", args->model, "The model.gmat store folder")->required();
+    cmd->add_option("-c,--config", args->config,
+                    "Export config JSON (default: generated defaults; with --generate-config: where to write it, "
+                    "default ./export_config.json)");
+    cmd->add_option("-o,--output", args->output, "Output GGUF path (default: model.gguf); shards are named "
+                                                 "<stem>-00001-of-0000N.gguf");
+    cmd->add_option("--shard-size", args->shard_size_mb, "Shard size in MB (1 MB = 1,000,000 bytes; overrides the config)")
+        ->check(CLI::PositiveNumber);
+    cmd->add_flag("--generate-config", args->generate_config, "Write a template export config instead of exporting");
+    cmd->add_flag("--dry-run", args->dry_run,
+                  "Print the resolved per-tensor table (name, shape, type, bytes, reason), total size and bits per "
+                  "weight without writing anything");
+    cmd->add_option("-t,--threads", args->threads, "Worker threads (default: all cores); output is identical for any count");
+    cmd->callback([&global, args] { run(global, *args); });
+}
+
+} // namespace gmat::cli

@@ -1,0 +1,93 @@
+#include "cli/commands.hpp"
+
+#include "common/dtype.hpp"
+#include "common/error.hpp"
+#include "common/progress.hpp"
+#include "config/import_config.hpp"
+#include "pipeline/import_pipeline.hpp"
+
+#include <iostream>
+#include <map>
+
+namespace fs = std::filesystem;
+
+namespace gmat::cli {
+
+namespace {
+struct ImportArgs {
+    fs::path model;
+    std::string config;
+    fs::path output = "output";
+    bool generate_config = false;
+    unsigned threads = 0;
+    bool force = false;
+};
+
+void print_statistics(const SourceReader &reader) {
+    uint64_t elements = 0, bytes = 0;
+    std::map<std::string, size_t> dtypes, ranks;
+    std::map<std::string, size_t> shapes;
+    for (const auto &t : reader.tensors()) {
+        elements += element_count(t.shape);
+        bytes += t.n_bytes;
+        ++dtypes[dtype_name(t.dtype)];
+        ++ranks[std::to_string(t.shape.size()) + "-D"];
+        ++shapes[shape_string(t.shape)];
+    }
+    std::cout << "Source: " << reader.path().string() << " (" << reader.format() << ")\n"
+              << "Tensors: " << reader.tensors().size() << "\n"
+              << "Total elements: " << elements << "\n"
+              << "Total bytes: " << bytes << " (" << human_bytes(bytes) << ")\n"
+              << "Dtypes:";
+    for (const auto &[d, n] : dtypes) std::cout << " " << d << " x" << n;
+    std::cout << "\nRanks:";
+    for (const auto &[r, n] : ranks) std::cout << " " << r << " x" << n;
+    std::cout << "\nShapes:\n";
+    for (const auto &[s, n] : shapes) std::cout << "  [" << s << "] x" << n << "\n";
+}
+
+void generate(GlobalOptions &global, const ImportArgs &args) {
+    const SourceReader reader = global.registry().open_reader(args.model);
+    const fs::path hf_config = model_folder_of(args.model) / "config.json";
+    const ImportConfig config = generate_import_config(reader, hf_config);
+    const fs::path out = args.config.empty() ? fs::path("import_config.json") : fs::path(args.config);
+    write_import_config(out, config);
+    print_statistics(reader);
+    size_t excluded = 0;
+    for (const auto &m : config.tensor_map) excluded += !m.include;
+    std::cout << "\nWrote " << out.string() << " (" << config.tensor_map.size() << " tensors"
+              << (excluded ? ", " + std::to_string(excluded) + " non-float tensors excluded" : std::string())
+              << (fs::exists(hf_config) ? ", metadata from " + hf_config.string() : std::string(", no config.json found"))
+              << ")\n";
+}
+} // namespace
+
+void add_import_command(CLI::App &app, GlobalOptions &global) {
+    auto args = std::make_shared<ImportArgs>();
+    CLI::App *cmd = app.add_subcommand(
+        "import", "Import a SafeTensors checkpoint (a file, a folder of shards with or without "
+                  "model.safetensors.index.json) into a GMAT store: OUTPUT/model.gmat with metadata.json, one "
+                  "tensors/<uuid>.gmat per tensor (lossless, checksummed) and the model's config and tokenizer files");
+    cmd->add_option("-m,--model", args->model, "Checkpoint file or folder")->required();
+    cmd->add_option("-c,--config", args->config,
+                    "import_config.json to use (with --generate-config: where to write it; default ./import_config.json)");
+    cmd->add_option("-o,--output", args->output, "Folder that receives model.gmat (default: output/)");
+    cmd->add_flag("--generate-config", args->generate_config,
+                  "Write an import config mapping every tensor to a stable UUID, with metadata from config.json, "
+                  "print statistics, and import nothing");
+    cmd->add_option("-t,--threads", args->threads, "Worker threads (default: all cores)");
+    cmd->add_flag("--force", args->force, "Replace an existing OUTPUT/model.gmat");
+    cmd->callback([&global, args] {
+        if (args->generate_config) return generate(global, *args);
+        ImportOptions options;
+        options.model = args->model;
+        options.output_dir = args->output;
+        if (!args->config.empty()) options.config = fs::path(args->config);
+        options.threads = args->threads;
+        options.force = args->force;
+        options.progress = !global.quiet;
+        run_import(global.registry(), options, std::cout);
+    });
+}
+
+} // namespace gmat::cli

@@ -1,0 +1,73 @@
+#include "cli/commands.hpp"
+
+#include "common/dtype.hpp"
+#include "common/error.hpp"
+#include "common/json.hpp"
+#include "common/progress.hpp"
+#include "store/store.hpp"
+
+#include <iomanip>
+#include <iostream>
+
+namespace fs = std::filesystem;
+
+namespace gmat::cli {
+
+namespace {
+bool is_store(const fs::path &path) { return fs::is_directory(path) && fs::exists(path / "metadata.json"); }
+
+void inspect_store(const fs::path &path, bool verify) {
+    const Store store = Store::open(path);
+    uint64_t bytes = 0;
+    std::cout << "GMAT store " << path.string() << "\n";
+    if (!store.metadata().config.metadata.ObjectEmpty())
+        std::cout << "Metadata: " << json::to_pretty_string(store.metadata().config.metadata);
+    std::cout << "Block format: " << store.metadata().config.block_format << "\n";
+    std::cout << "Model files:";
+    for (const auto &f : store.metadata().model_files) std::cout << " " << f;
+    std::cout << "\n\n" << std::left << std::setw(38) << "UUID" << std::setw(52) << "NAME" << std::setw(6) << "DTYPE"
+              << std::setw(16) << "SHAPE" << "BYTES\n";
+    for (const auto &t : store.tensors()) {
+        std::cout << std::setw(38) << t.uuid << std::setw(52) << t.name << std::setw(6) << dtype_name(t.dtype)
+                  << std::setw(16) << shape_string(t.shape) << t.bytes << "\n";
+        bytes += t.bytes;
+    }
+    std::cout << "\n" << store.tensors().size() << " tensors, " << bytes << " bytes (" << human_bytes(bytes) << ")\n";
+    if (!verify) return;
+    const auto problems = store.verify();
+    for (const auto &p : problems) std::cout << "CORRUPT: " << p << "\n";
+    if (!problems.empty())
+        throw GmatError(path.string() + ": " + std::to_string(problems.size()) + " of " +
+                        std::to_string(store.tensors().size()) + " tensors failed verification");
+    std::cout << "Verified: all " << store.tensors().size() << " tensor checksums match\n";
+}
+
+void inspect_source(GlobalOptions &global, const fs::path &path) {
+    const SourceReader reader = global.registry().open_reader(path);
+    uint64_t bytes = 0;
+    std::cout << reader.format() << " " << path.string() << "\n\n"
+              << std::left << std::setw(60) << "NAME" << std::setw(8) << "DTYPE" << std::setw(16) << "SHAPE" << "BYTES\n";
+    for (const auto &t : reader.tensors()) {
+        std::cout << std::setw(60) << t.name << std::setw(8) << dtype_name(t.dtype) << std::setw(16)
+                  << shape_string(t.shape) << t.n_bytes << "\n";
+        bytes += t.n_bytes;
+    }
+    std::cout << "\n" << reader.tensors().size() << " tensors, " << bytes << " bytes (" << human_bytes(bytes) << ")\n";
+}
+} // namespace
+
+void add_inspect_command(CLI::App &app, GlobalOptions &global) {
+    auto path = std::make_shared<fs::path>();
+    auto verify = std::make_shared<bool>(false);
+    CLI::App *cmd = app.add_subcommand("inspect", "Show the tensors (name or UUID, dtype, shape, bytes) and metadata of "
+                                                  "a model.gmat store or a SafeTensors file or folder");
+    cmd->add_option("path", *path, "A model.gmat folder, or a checkpoint file or folder")->required();
+    cmd->add_flag("--verify", *verify, "For a store: re-read every tensor file and check its checksums (exit 1 on any mismatch)");
+    cmd->callback([&global, path, verify] {
+        if (is_store(*path)) return inspect_store(*path, *verify);
+        if (*verify) throw GmatError("--verify applies to a model.gmat store; " + path->string() + " is not one");
+        inspect_source(global, *path);
+    });
+}
+
+} // namespace gmat::cli

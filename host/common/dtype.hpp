@@ -1,0 +1,26 @@
+// Source element types: names as safetensors spells them, sizes, and exact
+// widening of float payloads to F32 rows for quantization.
+#pragma once
+
+#include <gmat/abi.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gmat {
+
+const char *dtype_name(gmat_dtype dtype);                 // "BF16"
+std::optional<gmat_dtype> dtype_from_name(std::string_view name);
+size_t dtype_size(gmat_dtype dtype);
+bool is_float_weight_dtype(gmat_dtype dtype);             // F32, F16, BF16
+// Exact conversion of n source values to float (F32 copy, F16 / BF16 widen).
+void convert_to_f32(gmat_dtype dtype, const void *src, size_t n, float *dst);
+
+uint64_t element_count(const std::vector<uint64_t> &shape); // throws on overflow
+std::string shape_string(const std::vector<uint64_t> &shape, char separator = 'x');
+
+} // namespace gmat

@@ -1,0 +1,104 @@
+#include "common/json.hpp"
+
+#include "common/atomic_file.hpp"
+#include "common/error.hpp"
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace gmat::json {
+
+rapidjson::Document parse_text(std::string_view text, const std::string &context) {
+    rapidjson::Document doc;
+    doc.Parse<rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
+    if (doc.HasParseError())
+        throw GmatError(context + ": invalid JSON at offset " + std::to_string(doc.GetErrorOffset()) + ": " +
+                        rapidjson::GetParseError_En(doc.GetParseError()));
+    return doc;
+}
+
+rapidjson::Document parse_file(const std::filesystem::path &file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw GmatError(file.string() + ": cannot open for reading");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return parse_text(ss.str(), file.string());
+}
+
+void require_only_keys(const rapidjson::Value &object, std::initializer_list<const char *> keys,
+                       const std::string &context, const std::string &where) {
+    for (auto it = object.MemberBegin(); it != object.MemberEnd(); ++it) {
+        const std::string key(it->name.GetString(), it->name.GetStringLength());
+        bool known = false;
+        for (const char *k : keys) known |= key == k;
+        if (known) continue;
+        std::string valid;
+        for (const char *k : keys) valid += (valid.empty() ? "" : ", ") + std::string(k);
+        throw GmatError(context + ": unknown key '" + key + "' in " + where + " (valid keys: " + valid + ")");
+    }
+}
+
+std::string type_name(const rapidjson::Value &v) {
+    if (v.IsNull()) return "null";
+    if (v.IsBool()) return "a boolean";
+    if (v.IsString()) return "a string";
+    if (v.IsNumber()) return "a number";
+    if (v.IsArray()) return "an array";
+    return "an object";
+}
+
+const rapidjson::Value &require_member(const rapidjson::Value &object, const char *key, const std::string &context) {
+    auto it = object.FindMember(key);
+    if (it == object.MemberEnd()) throw GmatError(context + ": missing required key '" + key + "'");
+    return it->value;
+}
+
+std::string require_string(const rapidjson::Value &v, const std::string &context) {
+    if (!v.IsString()) throw GmatError(context + ": expected a string, found " + type_name(v));
+    return {v.GetString(), v.GetStringLength()};
+}
+
+uint64_t require_uint(const rapidjson::Value &v, const std::string &context) {
+    if (v.IsUint64()) return v.GetUint64();
+    if (v.IsDouble() && v.GetDouble() >= 0 && v.GetDouble() == static_cast<double>(static_cast<uint64_t>(v.GetDouble())))
+        return static_cast<uint64_t>(v.GetDouble());
+    throw GmatError(context + ": expected a non-negative integer, found " + type_name(v));
+}
+
+double require_number(const rapidjson::Value &v, const std::string &context) {
+    if (!v.IsNumber()) throw GmatError(context + ": expected a number, found " + type_name(v));
+    return v.GetDouble();
+}
+
+bool require_bool(const rapidjson::Value &v, const std::string &context) {
+    if (!v.IsBool()) throw GmatError(context + ": expected true or false, found " + type_name(v));
+    return v.GetBool();
+}
+
+const rapidjson::Value &require_object(const rapidjson::Value &v, const std::string &context) {
+    if (!v.IsObject()) throw GmatError(context + ": expected an object, found " + type_name(v));
+    return v;
+}
+
+const rapidjson::Value &require_array(const rapidjson::Value &v, const std::string &context) {
+    if (!v.IsArray()) throw GmatError(context + ": expected an array, found " + type_name(v));
+    return v;
+}
+
+std::string to_pretty_string(const rapidjson::Value &value) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::PrettyWriter<rapidjson::StringBuffer> writer(buffer);
+    writer.SetIndent(' ', 2);
+    value.Accept(writer);
+    return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
+}
+
+void write_file(const std::filesystem::path &file, const rapidjson::Value &value) {
+    write_file_atomically(file, to_pretty_string(value));
+}
+
+} // namespace gmat::json

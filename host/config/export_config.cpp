@@ -1,0 +1,113 @@
+#include "config/export_config.hpp"
+
+#include "common/error.hpp"
+#include "common/json.hpp"
+
+#include <algorithm>
+
+namespace gmat {
+
+namespace {
+ExportConfig parse_export_config_json(const rapidjson::Value &root, const std::string &ctx) {
+    json::require_object(root, ctx);
+    json::require_only_keys(root, {"target_format", "quantization", "tensor_map", "shard_size", "special_token_keys", "_comment"},
+                            ctx, "the export config");
+    ExportConfig c;
+    if (root.HasMember("target_format")) c.target_format = json::require_string(root["target_format"], ctx + ": target_format");
+    if (root.HasMember("quantization")) {
+        const std::string q = ctx + ": quantization";
+        const auto &quant = json::require_object(root["quantization"], q);
+        json::require_only_keys(quant, {"default_type", "scale_optimization", "trellis_lambda", "per_tensor"}, ctx,
+                                "quantization");
+        if (quant.HasMember("default_type")) c.default_type = json::require_string(quant["default_type"], q + ".default_type");
+        if (quant.HasMember("scale_optimization")) {
+            c.scale_optimization = json::require_string(quant["scale_optimization"], q + ".scale_optimization");
+            const auto &valid = scale_optimizations();
+            if (std::find(valid.begin(), valid.end(), c.scale_optimization) == valid.end())
+                throw GmatError(q + ".scale_optimization: unknown value '" + c.scale_optimization +
+                                "' (valid: standard, trellis)");
+        }
+        if (quant.HasMember("trellis_lambda")) {
+            const double lambda = json::require_number(quant["trellis_lambda"], q + ".trellis_lambda");
+            if (!(lambda >= 0 && lambda <= 10)) throw GmatError(q + ".trellis_lambda: " + std::to_string(lambda) + " is outside [0, 10]");
+            c.trellis_lambda = lambda;
+        }
+        if (quant.HasMember("per_tensor")) {
+            const auto &per = json::require_object(quant["per_tensor"], q + ".per_tensor");
+            for (auto it = per.MemberBegin(); it != per.MemberEnd(); ++it) {
+                const std::string key(it->name.GetString(), it->name.GetStringLength());
+                c.per_tensor.emplace_back(key, json::require_string(it->value, q + ".per_tensor['" + key + "']"));
+            }
+        }
+    }
+    if (root.HasMember("tensor_map")) {
+        const auto &map = json::require_array(root["tensor_map"], ctx + ": tensor_map");
+        for (rapidjson::SizeType i = 0; i < map.Size(); ++i) {
+            const std::string where = ctx + ": tensor_map[" + std::to_string(i) + "]";
+            json::require_object(map[i], where);
+            json::require_only_keys(map[i], {"source", "target"}, ctx, "tensor_map[" + std::to_string(i) + "]");
+            c.tensor_map.emplace_back(json::require_string(json::require_member(map[i], "source", where), where + ".source"),
+                                      json::require_string(json::require_member(map[i], "target", where), where + ".target"));
+        }
+    }
+    if (root.HasMember("shard_size") && !root["shard_size"].IsNull()) {
+        c.shard_size = json::require_uint(root["shard_size"], ctx + ": shard_size");
+        if (*c.shard_size == 0) throw GmatError(ctx + ": shard_size must be positive (bytes) or null");
+    }
+    if (root.HasMember("special_token_keys")) {
+        const auto &keys = json::require_object(root["special_token_keys"], ctx + ": special_token_keys");
+        for (auto it = keys.MemberBegin(); it != keys.MemberEnd(); ++it) {
+            const std::string key(it->name.GetString(), it->name.GetStringLength());
+            const auto &v = it->value;
+            if (!v.IsInt64()) throw GmatError(ctx + ": special_token_keys." + key + ": expected a token id (integer)");
+            c.special_token_keys[key] = v.GetInt64();
+        }
+    }
+    return c;
+}
+} // namespace
+
+ExportConfig parse_export_config(const std::filesystem::path &file) {
+    const rapidjson::Document doc = json::parse_file(file);
+    return parse_export_config_json(doc, file.string());
+}
+
+ExportConfig parse_export_config_text(const std::string &text, const std::string &context) {
+    const rapidjson::Document doc = json::parse_text(text, context);
+    return parse_export_config_json(doc, context);
+}
+
+void write_export_config(const std::filesystem::path &file, const ExportConfig &c,
+                         const std::vector<std::pair<std::string, std::string>> &comments) {
+    rapidjson::Document doc(rapidjson::kObjectType);
+    auto &a = doc.GetAllocator();
+    auto str = [&](const std::string &s) { return rapidjson::Value(s.c_str(), static_cast<rapidjson::SizeType>(s.size()), a); };
+    if (!comments.empty()) {
+        rapidjson::Value why(rapidjson::kObjectType);
+        for (const auto &[key, text] : comments) why.AddMember(str(key), str(text), a);
+        doc.AddMember("_comment", why, a);
+    }
+    doc.AddMember("target_format", str(c.target_format), a);
+    rapidjson::Value quant(rapidjson::kObjectType), per(rapidjson::kObjectType), map(rapidjson::kArrayType);
+    quant.AddMember("default_type", str(c.default_type), a);
+    quant.AddMember("scale_optimization", str(c.scale_optimization), a);
+    quant.AddMember("trellis_lambda", c.trellis_lambda, a);
+    for (const auto &[key, type] : c.per_tensor) per.AddMember(str(key), str(type), a);
+    quant.AddMember("per_tensor", per, a);
+    doc.AddMember("quantization", quant, a);
+    for (const auto &[source, target] : c.tensor_map) {
+        rapidjson::Value e(rapidjson::kObjectType);
+        e.AddMember("source", str(source), a);
+        e.AddMember("target", str(target), a);
+        map.PushBack(e, a);
+    }
+    doc.AddMember("tensor_map", map, a);
+    if (c.shard_size) doc.AddMember("shard_size", *c.shard_size, a);
+    else doc.AddMember("shard_size", rapidjson::Value(), a);
+    rapidjson::Value special(rapidjson::kObjectType);
+    for (const auto &[k, v] : c.special_token_keys) special.AddMember(str(k), rapidjson::Value(static_cast<int64_t>(v)), a);
+    doc.AddMember("special_token_keys", special, a);
+    json::write_file(file, doc);
+}
+
+} // namespace gmat

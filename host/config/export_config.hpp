@@ -1,0 +1,37 @@
+// Export profiles (export_config.json, the seed's schema): a default type,
+// per-tensor overrides, tensor names, sharding and special token ids.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace gmat {
+
+struct ExportConfig {
+    std::string target_format = "gguf";
+    std::string default_type = "q8_0";          // a mix (q4_k_m) or a block type (q8_0)
+    std::string scale_optimization = "trellis"; // "standard" or "trellis"
+    double trellis_lambda = 0.3;
+    // Keys are tensor UUIDs, GGUF tensor names, or regular expressions over
+    // GGUF names; UUID beats name beats regex, first regex in file order wins.
+    std::vector<std::pair<std::string, std::string>> per_tensor;
+    std::vector<std::pair<std::string, std::string>> tensor_map; // uuid -> GGUF name
+    std::optional<uint64_t> shard_size;                          // bytes
+    std::map<std::string, int64_t> special_token_keys;           // "bos" -> id ...
+};
+
+inline const std::vector<std::string> &scale_optimizations() {
+    static const std::vector<std::string> names{"standard", "trellis"};
+    return names;
+}
+
+ExportConfig parse_export_config(const std::filesystem::path &file);
+ExportConfig parse_export_config_text(const std::string &text, const std::string &context);
+void write_export_config(const std::filesystem::path &file, const ExportConfig &config,
+                         const std::vector<std::pair<std::string, std::string>> &comments = {});
+
+} // namespace gmat

@@ -1,0 +1,181 @@
+#include "pipeline/export_pipeline.hpp"
+
+#include "common/dtype.hpp"
+#include "common/error.hpp"
+#include "common/progress.hpp"
+#include "store/tensor_file_io.hpp"
+
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <ostream>
+
+namespace fs = std::filesystem;
+
+namespace gmat {
+
+namespace {
+
+constexpr uint64_t kChunkValues = 1ull << 20; // 4 MiB of F32 per chunk in flight
+
+struct Chunk {
+    size_t tensor = 0;
+    uint64_t row_begin = 0, row_end = 0;
+    bool last = false;
+    std::vector<uint8_t> output;
+};
+
+// Opens store tensors on first use and checks their payloads as chunks pass in order.
+struct TensorSource {
+    std::unique_ptr<TensorFileReader> reader;
+    std::unique_ptr<PayloadVerifier> verifier;
+};
+
+void fill_rows(const PlannedTensor &t, const TensorFileReader *reader, uint64_t row_begin, uint64_t row_end,
+               std::vector<float> &values) {
+    values.resize((row_end - row_begin) * t.n_cols);
+    if (t.generated) {
+        std::copy(t.generated->values.begin() + row_begin * t.n_cols, t.generated->values.begin() + row_end * t.n_cols,
+                  values.begin());
+        return;
+    }
+    const gmat_dtype dtype = t.stored->dtype;
+    const uint64_t row_bytes = t.n_cols * dtype_size(dtype);
+    if (t.permutation.empty()) {
+        convert_to_f32(dtype, reader->payload() + row_begin * row_bytes, values.size(), values.data());
+        return;
+    }
+    for (uint64_t r = row_begin; r < row_end; ++r)
+        convert_to_f32(dtype, reader->payload() + t.permutation[r] * row_bytes, t.n_cols,
+                       values.data() + (r - row_begin) * t.n_cols);
+}
+
+std::string type_label(const QuantType &type) {
+    std::string s = type.name();
+    std::transform(s.begin(), s.end(), s.begin(), ::toupper);
+    return s;
+}
+
+} // namespace
+
+std::vector<fs::path> output_files(const fs::path &output, uint32_t shard_count) {
+    if (shard_count <= 1) return {output};
+    std::vector<fs::path> files;
+    std::string stem = output.filename().string();
+    if (stem.size() > 5 && stem.ends_with(".gguf")) stem.resize(stem.size() - 5);
+    for (uint32_t i = 1; i <= shard_count; ++i) {
+        char name[64];
+        std::snprintf(name, sizeof name, "-%05u-of-%05u.gguf", i, shard_count);
+        files.push_back(output.parent_path() / (stem + name));
+    }
+    return files;
+}
+
+ExportSummary run_export(const Store &store, const ExportPlan &plan, const ExportConfig &config,
+                         const PluginRegistry &registry, const ExportRunOptions &options, std::ostream &log) {
+    const auto start = std::chrono::steady_clock::now();
+    QuantOptions quant;
+    quant.strategy = config.scale_optimization == "standard" ? GMAT_SCALE_STANDARD : GMAT_SCALE_TRELLIS;
+    quant.trellis_lambda = static_cast<float>(config.trellis_lambda);
+
+    log << "Exporting to " << config.target_format << ": " << options.output.string()
+        << (plan.shard_count > 1 ? " (" + std::to_string(plan.shard_count) + " shards)" : std::string()) << "\n"
+        << "Scale optimization: " << config.scale_optimization
+        << (quant.strategy == GMAT_SCALE_TRELLIS ? " { lambda: " + std::to_string(config.trellis_lambda).substr(0, 4) + " }" : "")
+        << "\n";
+    for (const auto &note : plan.notes) log << "Note: " << note << "\n";
+    log << "\nProcessing " << plan.tensors.size() << " tensors...\n";
+
+    OutputWriter writer = registry.create_writer(config.target_format, options.output, plan.shard_count);
+    writer.set_all(plan.metadata);
+    for (const auto &t : plan.tensors) writer.add_tensor(t.gguf_name, t.type->gguf_type(), t.ggml_ne(), t.bytes, t.shard);
+
+    std::vector<TensorSource> sources(plan.tensors.size());
+    size_t next_tensor = 0;
+    uint64_t next_row = 0;
+    size_t done = 0;
+    const int threads = options.threads ? static_cast<int>(options.threads) : tbb::this_task_arena::max_concurrency();
+    tbb::task_arena arena(threads);
+    arena.execute([&] {
+        tbb::parallel_pipeline(
+            static_cast<size_t>(2 * threads),
+            tbb::make_filter<void, std::shared_ptr<Chunk>>(
+                tbb::filter_mode::serial_in_order,
+                [&](tbb::flow_control &fc) -> std::shared_ptr<Chunk> {
+                    if (next_tensor >= plan.tensors.size()) {
+                        fc.stop();
+                        return nullptr;
+                    }
+                    const PlannedTensor &t = plan.tensors[next_tensor];
+                    TensorSource &src = sources[next_tensor];
+                    if (t.stored && !src.reader) {
+                        src.reader = std::make_unique<TensorFileReader>(store.tensor_path(*t.stored), t.stored->uuid);
+                        src.verifier = std::make_unique<PayloadVerifier>(*src.reader);
+                    }
+                    const uint64_t rows_per_chunk = std::max<uint64_t>(1, kChunkValues / t.n_cols);
+                    auto chunk = std::make_shared<Chunk>();
+                    chunk->tensor = next_tensor;
+                    chunk->row_begin = next_row;
+                    chunk->row_end = std::min(t.n_rows, next_row + rows_per_chunk);
+                    chunk->last = chunk->row_end == t.n_rows;
+                    if (src.verifier) {
+                        const uint64_t row_bytes = t.n_cols * dtype_size(t.stored->dtype);
+                        src.verifier->update(chunk->row_begin * row_bytes, (chunk->row_end - chunk->row_begin) * row_bytes);
+                        if (chunk->last) src.verifier->finish(); // a corrupt tensor stops the export here
+                    }
+                    next_row = chunk->row_end;
+                    if (chunk->last) ++next_tensor, next_row = 0;
+                    return chunk;
+                }) &
+                tbb::make_filter<std::shared_ptr<Chunk>, std::shared_ptr<Chunk>>(
+                    tbb::filter_mode::parallel,
+                    [&](std::shared_ptr<Chunk> chunk) {
+                        thread_local std::vector<float> values;
+                        const PlannedTensor &t = plan.tensors[chunk->tensor];
+                        fill_rows(t, sources[chunk->tensor].reader.get(), chunk->row_begin, chunk->row_end, values);
+                        const uint64_t rows = chunk->row_end - chunk->row_begin;
+                        chunk->output.resize(rows * t.type->row_bytes(t.n_cols));
+                        try {
+                            t.type->quantize_rows(values.data(), rows, t.n_cols, quant, chunk->output.data());
+                        } catch (const GmatError &e) {
+                            throw GmatError(t.gguf_name + (t.stored ? " (uuid " + t.stored->uuid + ")" : std::string()) +
+                                            ", rows " + std::to_string(chunk->row_begin) + "-" +
+                                            std::to_string(chunk->row_end) + ": " + e.what());
+                        }
+                        return chunk;
+                    }) &
+                tbb::make_filter<std::shared_ptr<Chunk>, void>(
+                    tbb::filter_mode::serial_in_order, [&](std::shared_ptr<Chunk> chunk) {
+                        writer.write_tensor_data(chunk->output.data(), chunk->output.size());
+                        if (!chunk->last) return;
+                        const PlannedTensor &t = plan.tensors[chunk->tensor];
+                        if (auto &reader = sources[chunk->tensor].reader) reader->release_pages(0, t.stored->bytes);
+                        sources[chunk->tensor] = {};
+                        ++done;
+                        if (options.progress)
+                            log << "[" << done << "/" << plan.tensors.size() << "] " << t.gguf_name << " ["
+                                << shape_string(t.shape) << "] -> " << type_label(*t.type)
+                                << (t.fallback ? " (fallback)" : "") << std::endl;
+                    }));
+    });
+    writer.commit();
+
+    ExportSummary summary;
+    summary.files = output_files(options.output, plan.shard_count);
+    summary.tensors = plan.tensors.size();
+    summary.bytes = plan.total_bytes;
+    summary.bits_per_weight = plan.bits_per_weight();
+    summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    char bpw[32];
+    std::snprintf(bpw, sizeof bpw, "%.2f", summary.bits_per_weight);
+    log << "Done! " << summary.tensors << " tensors, " << summary.bytes << " bytes (" << human_bytes(summary.bytes)
+        << ", " << bpw << " bits per weight) in " << summary.seconds << " s\n";
+    for (const auto &f : summary.files) log << "Wrote " << f.string() << "\n";
+    return summary;
+}
+
+} // namespace gmat

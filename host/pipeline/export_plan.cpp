@@ -1,0 +1,144 @@
+#include "pipeline/export_plan.hpp"
+
+#include "common/dtype.hpp"
+#include "common/error.hpp"
+#include "pipeline/tensor_types.hpp"
+#include "pipeline/model_metadata.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace gmat {
+
+std::vector<uint64_t> PlannedTensor::ggml_ne() const { return {shape.rbegin(), shape.rend()}; }
+
+namespace {
+
+// llama.cpp's tensor order: non-layer tensors first, then blk.N by N, output tensors last.
+int order_group(const std::string &name, uint64_t *layer) {
+    if (name.rfind("blk.", 0) == 0) {
+        *layer = std::strtoull(name.c_str() + 4, nullptr, 10);
+        return 1;
+    }
+    return name.rfind("output", 0) == 0 ? 2 : 0;
+}
+
+void sort_for_output(std::vector<PlannedTensor> &tensors) {
+    std::stable_sort(tensors.begin(), tensors.end(), [](const PlannedTensor &a, const PlannedTensor &b) {
+        uint64_t la = 0, lb = 0;
+        const int ga = order_group(a.gguf_name, &la), gb = order_group(b.gguf_name, &lb);
+        if (ga != gb) return ga < gb;
+        if (la != lb) return la < lb;
+        if (ga == 2) return a.gguf_name.size() > b.gguf_name.size(); // output_norm before output
+        return false;
+    });
+}
+
+std::map<std::string, std::string> explicit_names(const Store &store, const ExportConfig &config, const std::string &ctx) {
+    std::map<std::string, std::string> by_uuid;
+    std::set<std::string> targets;
+    for (size_t i = 0; i < config.tensor_map.size(); ++i) {
+        const auto &[uuid, name] = config.tensor_map[i];
+        const std::string where = ctx + ": tensor_map[" + std::to_string(i) + "]";
+        const StoredTensor *t = store.find_uuid(uuid);
+        if (!t) throw GmatError(where + ".source: no tensor with UUID " + uuid + " in " + store.dir().string());
+        if (name.empty()) throw GmatError(where + ".target: empty GGUF tensor name");
+        if (!targets.insert(name).second) throw GmatError(where + ".target: GGUF name '" + name + "' is used twice");
+        by_uuid[t->uuid] = name;
+    }
+    return by_uuid;
+}
+
+void assign_shards(ExportPlan &plan, std::optional<uint64_t> shard_size) {
+    uint64_t in_shard = 0;
+    uint32_t shard = 0;
+    for (auto &t : plan.tensors) {
+        if (shard_size && in_shard > 0 && in_shard + t.bytes > *shard_size) {
+            ++shard;
+            in_shard = 0;
+        }
+        t.shard = shard;
+        in_shard += t.bytes;
+    }
+    plan.shard_count = shard + 1;
+}
+
+} // namespace
+
+ExportPlan plan_export(const Store &store, const ExportConfig &config, const std::string &ctx,
+                       const PluginRegistry &registry, const ExportPlanOptions &options) {
+    const auto formats = registry.writer_formats();
+    if (std::find(formats.begin(), formats.end(), config.target_format) == formats.end())
+        registry.create_writer(config.target_format, {}, 1); // throws, listing the formats available
+    const HfConfig hf = HfConfig::load(store.model_file("config.json"));
+    const Architecture &arch = architecture_for(hf);
+
+    ExportPlan plan;
+    plan.architecture = arch.gguf_architecture();
+    plan.generated = arch.generated_tensors(hf);
+    const auto named = explicit_names(store, config, ctx);
+    std::set<std::string> used_names;
+    for (const auto &stored : store.tensors()) {
+        PlannedTensor t;
+        auto it = named.find(stored.uuid);
+        if (it != named.end()) {
+            t.gguf_name = it->second;
+        } else if (auto name = arch.gguf_tensor_name(stored.name)) {
+            t.gguf_name = *name;
+        } else {
+            plan.notes.push_back("skipped '" + stored.name + "': llama.cpp recomputes it");
+            continue;
+        }
+        if (!used_names.insert(t.gguf_name).second)
+            throw GmatError(ctx + ": two store tensors map to the GGUF name '" + t.gguf_name + "'");
+        t.stored = &stored;
+        t.shape = stored.shape;
+        t.permutation = arch.row_permutation(t.gguf_name, t.shape, hf);
+        plan.tensors.push_back(std::move(t));
+    }
+    for (const auto &g : plan.generated) {
+        PlannedTensor t;
+        t.gguf_name = g.gguf_name;
+        t.generated = &g;
+        t.shape = g.shape;
+        plan.tensors.push_back(std::move(t));
+    }
+    sort_for_output(plan.tensors);
+    for (auto &t : plan.tensors) {
+        if (t.shape.empty()) t.shape = {1};
+        t.n_cols = t.shape.back();
+        t.n_rows = element_count(t.shape) / std::max<uint64_t>(t.n_cols, 1);
+    }
+
+    assign_tensor_types(plan, store, config, ctx, registry, arch, hf);
+    for (auto &t : plan.tensors) {
+        t.bytes = t.n_rows * t.type->row_bytes(t.n_cols);
+        plan.total_bytes += t.bytes;
+        plan.total_elements += t.n_rows * t.n_cols;
+    }
+    assign_shards(plan, options.shard_size_bytes ? options.shard_size_bytes : config.shard_size);
+    plan.metadata = model_metadata(store, config, arch, hf);
+    return plan;
+}
+
+} // namespace gmat
+
+namespace gmat {
+
+ExportConfig default_export_config(const Store &store, const PluginRegistry &registry,
+                                   std::vector<std::pair<std::string, std::string>> *comments) {
+    ExportConfig config;
+    config.default_type = registry.find_quant_type("q4_k") ? "q4_k_m" : "q8_0";
+    const HfConfig hf = HfConfig::load(store.model_file("config.json"));
+    const Architecture &arch = architecture_for(hf);
+    for (const auto &t : store.tensors()) {
+        const auto name = arch.gguf_tensor_name(t.name);
+        if (!name) continue;
+        config.tensor_map.emplace_back(t.uuid, *name);
+        if (comments) comments->emplace_back(t.uuid, t.name + " -> " + *name);
+    }
+    return config;
+}
+
+} // namespace gmat

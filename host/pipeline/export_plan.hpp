@@ -1,0 +1,59 @@
+// Everything an export will do, decided before any byte is written: which
+// store tensor becomes which GGUF tensor, in which type (and why), in which
+// order and shard, and the metadata. `gmat export --dry-run` prints it.
+#pragma once
+
+#include "arch/architecture.hpp"
+#include "config/export_config.hpp"
+#include "metadata/metadata.hpp"
+#include "plugins/plugin_registry.hpp"
+#include "store/store.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gmat {
+
+struct PlannedTensor {
+    std::string gguf_name;
+    const StoredTensor *stored = nullptr;       // null for a generated tensor
+    const GeneratedTensor *generated = nullptr;
+    std::vector<uint64_t> shape;                // PyTorch order
+    uint64_t n_rows = 1, n_cols = 1;            // n_cols = innermost dimension
+    const QuantType *type = nullptr;
+    std::string reason;                         // why this type
+    bool fallback = false;                      // the requested type did not fit the rows
+    RowPermutation permutation;                 // empty = rows in source order
+    uint64_t bytes = 0;
+    uint32_t shard = 0;
+    std::vector<uint64_t> ggml_ne() const;      // reversed shape
+};
+
+struct ExportPlanOptions {
+    std::optional<uint64_t> shard_size_bytes; // overrides the config's
+};
+
+struct ExportPlan {
+    std::vector<PlannedTensor> tensors; // in output order
+    std::vector<GeneratedTensor> generated;
+    Metadata metadata;
+    uint32_t shard_count = 1;
+    uint64_t total_bytes = 0;    // tensor data
+    uint64_t total_elements = 0;
+    std::string architecture;
+    std::vector<std::string> notes; // fallbacks and ignored requests, printed by the export
+    double bits_per_weight() const { return total_elements ? 8.0 * total_bytes / total_elements : 0; }
+};
+
+// Throws GmatError naming the config field, tensor or type on any problem
+// (unknown UUID, unknown type, no plugin for a type...).
+ExportPlan plan_export(const Store &store, const ExportConfig &config, const std::string &config_name,
+                       const PluginRegistry &registry, const ExportPlanOptions &options);
+
+// The export config `--generate-config` writes, with one comment per tensor.
+ExportConfig default_export_config(const Store &store, const PluginRegistry &registry,
+                                   std::vector<std::pair<std::string, std::string>> *comments = nullptr);
+
+} // namespace gmat

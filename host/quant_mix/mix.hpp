@@ -1,0 +1,28 @@
+// The quantization mixes (llama.cpp's llama_ftype values) gmat accepts as an
+// export's default type, each with its llama_ftype id and base block type.
+#pragma once
+
+#include "quant_mix/block_type.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace gmat::quant_mix {
+
+enum class Mix {
+    f32, f16, bf16,
+    q4_0, q4_1, q5_0, q5_1, q8_0,
+    q2_k, q2_k_s, q3_k_s, q3_k_m, q3_k_l, q4_k_s, q4_k_m, q5_k_s, q5_k_m, q6_k,
+    iq4_nl, iq4_xs,
+};
+
+// Case-insensitive; nullopt when the name is not a mix.
+std::optional<Mix> parse_mix(std::string_view name);
+std::string_view mix_name(Mix mix);
+// llama.cpp's llama_ftype number, which GGUF stores as general.file_type.
+uint32_t mix_llama_ftype(Mix mix);
+// llama.cpp's llama_ftype_get_default_type: the type most tensors get.
+BlockType mix_base_type(Mix mix);
+
+} // namespace gmat::quant_mix

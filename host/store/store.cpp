@@ -1,0 +1,145 @@
+#include "store/store.hpp"
+
+#include "common/dtype.hpp"
+#include "common/error.hpp"
+#include "common/json.hpp"
+#include "store/tensor_file_io.hpp"
+#include "store/tensor_uuid.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace fs = std::filesystem;
+
+namespace gmat {
+
+const std::vector<std::string> &model_file_names() {
+    static const std::vector<std::string> names{
+        "config.json",           "generation_config.json", "tokenizer.json",    "tokenizer.model",
+        "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json", "chat_template.jinja"};
+    return names;
+}
+
+namespace {
+uint64_t parse_checksum(const std::string &text, const std::string &context) {
+    unsigned long long value = 0;
+    if (text.size() != 21 || text.compare(0, 5, "xxh3:") != 0 || std::sscanf(text.c_str() + 5, "%16llx", &value) != 1)
+        throw GmatError(context + ": checksum '" + text + "' is not of the form xxh3:<16 hex digits>");
+    return value;
+}
+} // namespace
+
+void write_store_metadata(const fs::path &store_dir, const StoreMetadata &m) {
+    rapidjson::Document doc(rapidjson::kObjectType);
+    auto &a = doc.GetAllocator();
+    doc.AddMember("format", "gmat-store", a);
+    doc.AddMember("format_version", kStoreFormatVersion, a);
+    doc.AddMember("gmat_version", rapidjson::Value(GMAT_VERSION, a), a);
+    rapidjson::Document config = import_config_to_json(m.config);
+    rapidjson::Value config_value;
+    config_value.CopyFrom(config, a);
+    doc.AddMember("config", config_value, a);
+    rapidjson::Value name_map(rapidjson::kObjectType), tensors(rapidjson::kObjectType);
+    for (const auto &t : m.tensors) {
+        name_map.AddMember(rapidjson::Value(t.name.c_str(), a), rapidjson::Value(t.uuid.c_str(), a), a);
+        rapidjson::Value entry(rapidjson::kObjectType), shape(rapidjson::kArrayType);
+        for (uint64_t d : t.shape) shape.PushBack(d, a);
+        entry.AddMember("name", rapidjson::Value(t.name.c_str(), a), a);
+        entry.AddMember("dtype", rapidjson::Value(dtype_name(t.dtype), a), a);
+        entry.AddMember("shape", shape, a);
+        entry.AddMember("bytes", t.bytes, a);
+        entry.AddMember("checksum", rapidjson::Value(checksum_string(t.checksum).c_str(), a), a);
+        tensors.AddMember(rapidjson::Value(t.uuid.c_str(), a), entry, a);
+    }
+    doc.AddMember("tensor_name_map", name_map, a);
+    doc.AddMember("total_tensors", static_cast<uint64_t>(m.tensors.size()), a);
+    doc.AddMember("tensors", tensors, a);
+    rapidjson::Value files(rapidjson::kArrayType);
+    for (const auto &f : m.model_files) files.PushBack(rapidjson::Value(f.c_str(), a), a);
+    doc.AddMember("model_files", files, a);
+    json::write_file(store_dir / "metadata.json", doc);
+}
+
+Store Store::open(const fs::path &dir) {
+    const fs::path file = dir / "metadata.json";
+    if (!fs::is_directory(dir)) throw GmatError(dir.string() + ": not a GMAT store (no such folder)");
+    if (!fs::exists(file)) throw GmatError(dir.string() + ": not a GMAT store (no metadata.json)");
+    const rapidjson::Document doc = json::parse_file(file);
+    const std::string ctx = file.string();
+    json::require_object(doc, ctx);
+    json::require_only_keys(doc, {"format", "format_version", "gmat_version", "config", "tensor_name_map", "total_tensors",
+                                  "tensors", "model_files"},
+                            ctx, "the store metadata");
+    const uint64_t version = json::require_uint(json::require_member(doc, "format_version", ctx), ctx + ": format_version");
+    if (version != kStoreFormatVersion)
+        throw GmatError(ctx + ": store format version " + std::to_string(version) + ", this gmat reads version " +
+                        std::to_string(kStoreFormatVersion));
+    Store store;
+    store.dir_ = dir;
+    store.metadata_.config = parse_import_config_json(json::require_member(doc, "config", ctx), ctx + ": config");
+    const auto &tensors = json::require_object(json::require_member(doc, "tensors", ctx), ctx + ": tensors");
+    for (const auto &m : store.metadata_.config.tensor_map) {
+        if (!m.include) continue;
+        auto it = tensors.FindMember(m.target.c_str());
+        if (it == tensors.MemberEnd())
+            throw GmatError(ctx + ": tensors has no entry for '" + m.source + "' (uuid " + m.target + ")");
+        const std::string where = ctx + ": tensors." + m.target;
+        const auto &e = json::require_object(it->value, where);
+        StoredTensor t;
+        t.uuid = m.target;
+        t.name = json::require_string(json::require_member(e, "name", where), where + ".name");
+        const std::string dtype = json::require_string(json::require_member(e, "dtype", where), where + ".dtype");
+        const auto parsed = dtype_from_name(dtype);
+        if (!parsed) throw GmatError(where + ".dtype: unknown dtype '" + dtype + "'");
+        t.dtype = *parsed;
+        for (const auto &d : json::require_array(json::require_member(e, "shape", where), where + ".shape").GetArray())
+            t.shape.push_back(json::require_uint(d, where + ".shape"));
+        t.bytes = json::require_uint(json::require_member(e, "bytes", where), where + ".bytes");
+        t.checksum = parse_checksum(json::require_string(json::require_member(e, "checksum", where), where + ".checksum"), where);
+        store.metadata_.tensors.push_back(std::move(t));
+    }
+    if (doc.HasMember("model_files"))
+        for (const auto &f : json::require_array(doc["model_files"], ctx + ": model_files").GetArray())
+            store.metadata_.model_files.push_back(json::require_string(f, ctx + ": model_files"));
+    return store;
+}
+
+const StoredTensor *Store::find_uuid(std::string_view uuid) const {
+    for (const auto &t : metadata_.tensors)
+        if (t.uuid.size() == uuid.size() &&
+            std::equal(t.uuid.begin(), t.uuid.end(), uuid.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); }))
+            return &t;
+    return nullptr;
+}
+
+const StoredTensor *Store::find_name(std::string_view name) const {
+    for (const auto &t : metadata_.tensors)
+        if (t.name == name) return &t;
+    return nullptr;
+}
+
+fs::path Store::tensor_path(const StoredTensor &t) const { return dir_ / "tensors" / (t.uuid + ".gmat"); }
+
+fs::path Store::model_file(const std::string &name) const {
+    const fs::path p = dir_ / name;
+    return fs::exists(p) ? p : fs::path();
+}
+
+std::vector<std::string> Store::verify() const {
+    std::vector<std::string> problems;
+    for (const auto &t : metadata_.tensors) {
+        try {
+            TensorFileReader reader(tensor_path(t), t.uuid);
+            const auto &h = reader.header();
+            if (h.name != t.name || h.dtype != t.dtype || h.shape != t.shape || h.payload_checksum != t.checksum)
+                throw GmatError(tensor_path(t).string() + ": tensor '" + t.name + "' (uuid " + t.uuid +
+                                ") does not match metadata.json (name, dtype, shape or checksum differ)");
+            reader.verify();
+        } catch (const std::exception &e) {
+            problems.emplace_back(e.what());
+        }
+    }
+    return problems;
+}
+
+} // namespace gmat

@@ -1,0 +1,56 @@
+// A tokenizer as GGUF stores it: token texts indexed by id, their types and
+// (for SentencePiece-style vocabularies) scores, BPE merges, and the few
+// settings the tokenizer source itself defines.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gmat {
+
+// GGUF / llama.cpp token types (gguf-py's TokenType).
+enum class TokenType : int32_t { Normal = 1, Unknown = 2, Control = 3, UserDefined = 4, Unused = 5, Byte = 6 };
+
+// Score convert_hf_to_gguf.py gives added tokens and padding.
+constexpr float added_token_score = -1000.0f;
+constexpr float padding_token_score = -10000.0f;
+
+struct Vocabulary {
+    std::string model; // tokenizer.ggml.model: "llama" (SentencePiece) or "gpt2" (byte-level BPE)
+    std::string pre;   // tokenizer.ggml.pre
+    std::vector<std::string> tokens;
+    std::vector<TokenType> types;
+    std::vector<float> scores; // empty when the model has none (gpt2)
+    std::vector<std::string> merges; // "left right", in rank order; gpt2 only
+    // Score given to added tokens (scored vocabularies only).
+    float added_score = added_token_score;
+    std::optional<bool> add_space_prefix;
+    std::optional<bool> normalizer_lowercase, normalizer_strip_accents;
+    // Special ids the tokenizer source itself names (SentencePiece
+    // trainer_spec, tokenizer.json's unk_token), keyed by role ("unk", "bos").
+    std::map<std::string, uint32_t> source_special_ids;
+    // Where the vocabulary came from, for messages ("tokenizer.model").
+    std::string source;
+
+    size_t size() const { return tokens.size(); }
+    bool has_scores() const { return !scores.empty(); }
+
+    // Sets token id (growing the vocabulary with "[PAD{i}]" UNUSED tokens when
+    // id is past the end); score is ignored when the vocabulary has no scores.
+    void set_token(uint32_t id, std::string text, TokenType type, float score);
+    // Appends "[PAD{i}]" UNUSED tokens until size() == count.
+    void pad_to(size_t count);
+    // Id of the token whose text is exactly text, if any (a linear scan: for
+    // the handful of special-token look-ups, not per merge).
+    std::optional<uint32_t> find(const std::string &text) const;
+    // Throws unless every token text is unique, non-empty valid UTF-8 and the
+    // parallel arrays agree: llama.cpp aborts on duplicate texts.
+    void validate() const;
+};
+
+std::string padding_token_text(size_t id);
+
+} // namespace gmat
