@@ -14,16 +14,24 @@ struct BlockTypeInfo {
 };
 
 constexpr std::array<BlockTypeInfo, 15> kBlockTypes{{
-    {BlockType::f32, "f32", 1},       {BlockType::f16, "f16", 1},       {BlockType::bf16, "bf16", 1},
-    {BlockType::q4_0, "q4_0", 32},    {BlockType::q4_1, "q4_1", 32},    {BlockType::q5_0, "q5_0", 32},
-    {BlockType::q5_1, "q5_1", 32},    {BlockType::q8_0, "q8_0", 32},    {BlockType::q2_k, "q2_k", 256},
-    {BlockType::q3_k, "q3_k", 256},   {BlockType::q4_k, "q4_k", 256},   {BlockType::q5_k, "q5_k", 256},
-    {BlockType::q6_k, "q6_k", 256},   {BlockType::iq4_nl, "iq4_nl", 32}, {BlockType::iq4_xs, "iq4_xs", 256},
+    {BlockType::f32, "f32", 1},
+    {BlockType::f16, "f16", 1},
+    {BlockType::bf16, "bf16", 1},
+    {BlockType::q4_0, "q4_0", 32},
+    {BlockType::q4_1, "q4_1", 32},
+    {BlockType::q5_0, "q5_0", 32},
+    {BlockType::q5_1, "q5_1", 32},
+    {BlockType::q8_0, "q8_0", 32},
+    {BlockType::q2_k, "q2_k", 256},
+    {BlockType::q3_k, "q3_k", 256},
+    {BlockType::q4_k, "q4_k", 256},
+    {BlockType::q5_k, "q5_k", 256},
+    {BlockType::q6_k, "q6_k", 256},
+    {BlockType::iq4_nl, "iq4_nl", 32},
+    {BlockType::iq4_xs, "iq4_xs", 256},
 }};
 
-const BlockTypeInfo &info_of(BlockType type) {
-    return kBlockTypes[static_cast<size_t>(type)];
-}
+const BlockTypeInfo &info_of(BlockType type) { return kBlockTypes[static_cast<size_t>(type)]; }
 
 } // namespace
 

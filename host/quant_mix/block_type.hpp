@@ -9,10 +9,21 @@
 namespace gmat::quant_mix {
 
 enum class BlockType {
-    f32, f16, bf16,
-    q4_0, q4_1, q5_0, q5_1, q8_0,
-    q2_k, q3_k, q4_k, q5_k, q6_k,
-    iq4_nl, iq4_xs,
+    f32,
+    f16,
+    bf16,
+    q4_0,
+    q4_1,
+    q5_0,
+    q5_1,
+    q8_0,
+    q2_k,
+    q3_k,
+    q4_k,
+    q5_k,
+    q6_k,
+    iq4_nl,
+    iq4_xs,
 };
 
 std::string_view block_type_name(BlockType type);

@@ -11,8 +11,7 @@ bool is_mix_name(std::string_view name) { return quant_mix::parse_mix(name).has_
 std::string base_type_of(std::string_view mix_or_type) {
     if (auto mix = quant_mix::parse_mix(mix_or_type))
         return std::string(quant_mix::block_type_name(quant_mix::mix_base_type(*mix)));
-    if (auto type = quant_mix::parse_block_type(mix_or_type))
-        return std::string(quant_mix::block_type_name(*type));
+    if (auto type = quant_mix::parse_block_type(mix_or_type)) return std::string(quant_mix::block_type_name(*type));
     throw GmatError("'" + std::string(mix_or_type) +
                     "' is neither a quantization mix (e.g. q4_k_m) nor a block type (e.g. q4_k)");
 }

@@ -10,7 +10,7 @@ namespace {
 using BT = BlockType;
 
 // llama.cpp's use_more_bits: the first and last eighth of the layers and every third one between.
-bool use_more_bits(int i, int n) { return i < n / 8 || i >= 7 * n / 8 || (i - n / 8) % 3 == 1; }
+bool use_more_bits(int i, int n) { return i < n / 8 || i >= 7 * n / 8 || (i - n / 8) % 3 == 2; }
 constexpr std::string_view kMoreBitsWhy = "more bits in the first/last 1/8 of layers and every 3rd between";
 
 RuleChoice picked(const RuleInput &in, const std::string &what, std::string_view why, BlockType type) {
@@ -46,7 +46,8 @@ RuleChoice attn_v_by_mix(const RuleInput &in, int i, int n, const std::string &w
     case Mix::q2_k_s:
         if (wide_gqa) return picked(in, what, "GQA >= 4", BT::q4_k);
         break;
-    case Mix::q3_k_m: return i < 2 ? picked(in, what, "first 2 attn_v", BT::q5_k) : picked(in, what, "one step up", BT::q4_k);
+    case Mix::q3_k_m:
+        return i < 2 ? picked(in, what, "first 2 attn_v", BT::q5_k) : picked(in, what, "one step up", BT::q4_k);
     case Mix::q3_k_l: return picked(in, what, "two steps up", BT::q5_k);
     case Mix::iq4_nl:
     case Mix::iq4_xs:
@@ -92,8 +93,8 @@ LayerPosition ffn_layer(const RuleInput &in, int counter) {
         throw GmatError("tensor " + std::string(in.name) + ": expected a name starting with blk.<layer>. " +
                         "in an expert model (llama.cpp reads the layer from it)");
     if (layer < 0 || layer >= in.model.n_layer)
-        throw GmatError("tensor " + std::string(in.name) + ": layer " + std::to_string(layer) +
-                        " is outside [0, " + std::to_string(in.model.n_layer) + ") (block_count)");
+        throw GmatError("tensor " + std::string(in.name) + ": layer " + std::to_string(layer) + " is outside [0, " +
+                        std::to_string(in.model.n_layer) + ") (block_count)");
     return {layer, in.model.n_layer};
 }
 
@@ -110,7 +111,8 @@ RuleChoice ffn_down_by_mix(const RuleInput &in, LayerPosition pos, const std::st
         if (!falcon) return picked(in, what, "one step up", BT::q4_k);
         if (use_more_bits(i, n)) return picked(in, what, kMoreBitsWhy, BT::q4_k);
         break;
-    case Mix::q3_k_l: return picked(in, what, falcon ? "falcon: one step up" : "two steps up", falcon ? BT::q4_k : BT::q5_k);
+    case Mix::q3_k_l:
+        return picked(in, what, falcon ? "falcon: one step up" : "two steps up", falcon ? BT::q4_k : BT::q5_k);
     case Mix::q4_k_m:
         if (falcon && i < n / 16) return picked(in, what, "falcon: first 1/16 of layers", BT::q6_k);
         if (use_more_bits(i, n)) return picked(in, what, kMoreBitsWhy, falcon ? BT::q5_k : BT::q6_k);

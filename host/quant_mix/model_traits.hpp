@@ -8,9 +8,9 @@
 namespace gmat::quant_mix {
 
 struct ModelTraits {
-    bool is_falcon = false;   // falcon gets its own output and ffn_down rules
+    bool is_falcon = false;    // falcon gets its own output and ffn_down rules
     bool is_70b_class = false; // llama.cpp's LLM_TYPE_70B: attn_v gets q5_k instead of q3_k/q4_k
-    uint32_t gqa = 0;         // n_head / n_head_kv (integer), 0 when n_head_kv is 0
+    uint32_t gqa = 0;          // n_head / n_head_kv (integer), 0 when n_head_kv is 0
     uint32_t n_expert = 0;
     int n_layer = 0;
 };

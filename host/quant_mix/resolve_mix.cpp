@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <charconv>
 #include <numeric>
+#include <optional>
 #include <set>
 
 namespace gmat {
@@ -82,11 +83,12 @@ MixChoice resolve_one(MixContext &context, const MixTensor &tensor) {
     const BlockType base = quant_mix::mix_base_type(context.mix);
     const std::string base_name(quant_mix::block_type_name(base));
     if (!quant_mix::is_quantized(base))
-        return {base_name, "float mix " + std::string(quant_mix::mix_name(context.mix)) + ": every 2-D weight -> " +
-                               base_name};
+        return {base_name,
+                "float mix " + std::string(quant_mix::mix_name(context.mix)) + ": every 2-D weight -> " + base_name};
 
     const quant_mix::TensorRole role = quant_mix::tensor_role(tensor.name);
-    const quant_mix::RuleInput input{context.mix, context.model, tensor.name, tensor.ne[0], role, context.tied_embeddings};
+    const quant_mix::RuleInput input{context.mix,  context.model, tensor.name,
+                                     tensor.ne[0], role,          context.tied_embeddings};
     const quant_mix::RuleChoice rule = quant_mix::choose_by_mix_rules(input, context.counters);
     const quant_mix::RowFit fit = quant_mix::fit_row(rule.type, tensor.ne[0]);
     check_no_imatrix_needed(context.mix, tensor, role, fit.type);
@@ -112,7 +114,8 @@ std::vector<MixChoice> resolve_mix(std::string_view mix_name, const MixModel &mo
         if (quant_mix::tensor_role(t.name) == quant_mix::TensorRole::attn_v) ++context.counters.n_attention_wv;
 
     std::vector<MixChoice> choices(tensors.size());
-    for (size_t index : llama_quantize_order(tensors)) choices[index] = resolve_one(context, tensors[index]);
+    for (size_t index : llama_quantize_order(tensors))
+        choices[index] = resolve_one(context, tensors[index]);
     return choices;
 }
 

@@ -8,14 +8,14 @@
 namespace gmat::quant_mix {
 
 enum class TensorRole {
-    token_embd,     // token_embd.weight, per_layer_token_embd.weight
-    output,         // output.weight
+    token_embd, // token_embd.weight, per_layer_token_embd.weight
+    output,     // output.weight
     attn_q,
     attn_k,
-    attn_v,         // attn_v.weight, and the fused attn_qkv / attn_kv_b that carry V
+    attn_v, // attn_v.weight, and the fused attn_qkv / attn_kv_b that carry V
     attn_output,
     ffn_up,
-    ffn_gate,       // also ffn_gate_exps, ffn_gate_shexp, ffn_gate_inp (routers stay unquantized anyway)
+    ffn_gate, // also ffn_gate_exps, ffn_gate_shexp, ffn_gate_inp (routers stay unquantized anyway)
     ffn_down,
     other,
 };

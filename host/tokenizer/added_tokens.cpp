@@ -98,7 +98,7 @@ void apply_added_tokens(Vocabulary &vocab, const std::vector<AddedToken> &tokens
         }
         const bool control = token.special.value_or(false) || looks_special(token.content);
         std::string text = control ? token.content : replace_metaspace_with_space(token.content);
-        TokenType type = control ? TokenType::Control : TokenType::UserDefined;
+        TokenType type = TokenType::Normal;
         if (token.id < vocab.size()) {
             if (vocab.types[token.id] == TokenType::Unknown) type = TokenType::Unknown;
             if (vocab.types[token.id] != TokenType::Unused && vocab.tokens[token.id] != text &&

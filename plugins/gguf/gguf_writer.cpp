@@ -55,7 +55,8 @@ void GgufWriter::require_phase(Phase expected, const std::string &context, const
     if (phase_ == expected) return;
     switch (phase_) {
     case Phase::failed: refuse(context, std::string("cannot ") + action + ": an earlier write failed");
-    case Phase::finished: refuse(context, std::string("cannot ") + action + ": the output was already committed or discarded");
+    case Phase::finished:
+        refuse(context, std::string("cannot ") + action + ": the output was already committed or discarded");
     default:
         refuse(context, std::string("cannot ") + action +
                             " after tensor data started; set all metadata and declare all tensors first");
@@ -119,7 +120,8 @@ void GgufWriter::add_tensor(const char *name, uint32_t gguf_type, uint32_t n_dim
     const std::string context = path_.string() + ": tensor '" + tensor_name + "'";
     require_phase(Phase::declaring, context, "add a tensor");
     check_tensor_declaration(tensor_name, n_dims, ne, shard, context);
-    if (shard_count_ > 1 && tensors_.size() >= INT32_MAX) refuse(context, "too many tensors for split.tensors.count (an i32)");
+    if (shard_count_ > 1 && tensors_.size() >= INT32_MAX)
+        refuse(context, "too many tensors for split.tensors.count (an i32)");
     tensors_.push_back({{tensor_name, gguf_type, std::vector<uint64_t>(ne, ne + n_dims), n_bytes, 0}, shard});
     shards_[shard].tensors.push_back(tensors_.size() - 1);
     tensor_names_.insert(tensor_name);
@@ -209,9 +211,10 @@ void GgufWriter::require_all_data() {
     if (current_tensor_ == tensors_.size()) return;
     const Tensor &tensor = tensors_[current_tensor_];
     const size_t later = tensors_.size() - current_tensor_ - 1;
+    const std::string and_later =
+        later > 0 ? " (and " + std::to_string(later) + " later tensors were not written)" : "";
     refuse(tensor_context(tensor), "received only " + std::to_string(current_written_) + " of its declared " +
-                                       std::to_string(tensor.info.n_bytes) + " bytes before commit" +
-                                       (later > 0 ? " (and " + std::to_string(later) + " later tensors were not written)" : ""));
+                                       std::to_string(tensor.info.n_bytes) + " bytes before commit" + and_later);
 }
 
 void GgufWriter::commit() {

@@ -10,9 +10,9 @@
 namespace gmat::safetensors {
 
 struct Dtype {
-    const char *name;   // as spelled in the header: "F32", "BF16", "F8_E4M3"...
+    const char *name; // as spelled in the header: "F32", "BF16", "F8_E4M3"...
     gmat_dtype id;
-    uint32_t size;      // bytes per element
+    uint32_t size; // bytes per element
 };
 
 // The dtype spelled `name` (case-sensitive, as the format defines), or nullptr.

@@ -18,8 +18,8 @@ uint64_t read_le64(const uint8_t *bytes) {
 // Checks the length prefix against the file and returns the header length.
 uint64_t checked_header_length(const std::string &file, const uint8_t *bytes, uint64_t file_size) {
     if (file_size < 8)
-        format_error(file, "file is " + std::to_string(file_size) +
-                               " bytes, shorter than the 8-byte header length prefix");
+        format_error(file,
+                     "file is " + std::to_string(file_size) + " bytes, shorter than the 8-byte header length prefix");
     const uint64_t length = read_le64(bytes);
     if (length == 0) format_error(file, "header length is 0; the JSON header must not be empty");
     if (length > kMaxHeaderBytes)

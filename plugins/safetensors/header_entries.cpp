@@ -63,8 +63,8 @@ EntryFields find_fields(const std::string &file, std::string_view name, const Va
     EntryFields fields;
     for (const auto &m : entry.GetObject()) {
         const std::string_view key = text_of(m.name);
-        const Value **slot = key == "dtype" ? &fields.dtype
-                             : key == "shape" ? &fields.shape
+        const Value **slot = key == "dtype"          ? &fields.dtype
+                             : key == "shape"        ? &fields.shape
                              : key == "data_offsets" ? &fields.offsets
                                                      : nullptr;
         if (slot == nullptr)
@@ -72,8 +72,10 @@ EntryFields find_fields(const std::string &file, std::string_view name, const Va
         if (*slot != nullptr) tensor_format_error(file, name, "field '" + std::string(key) + "' appears twice");
         *slot = &m.value;
     }
-    for (auto [field, label] : {std::pair{fields.dtype, "dtype"}, {fields.shape, "shape"}, {fields.offsets, "data_offsets"}})
-        if (field == nullptr) tensor_format_error(file, name, std::string("missing field '") + label + "' " + kEntryFields);
+    for (auto [field, label] :
+         {std::pair{fields.dtype, "dtype"}, {fields.shape, "shape"}, {fields.offsets, "data_offsets"}})
+        if (field == nullptr)
+            tensor_format_error(file, name, std::string("missing field '") + label + "' " + kEntryFields);
     return fields;
 }
 
@@ -87,7 +89,8 @@ const Dtype *read_dtype(const std::string &file, std::string_view name, const Va
 }
 
 std::vector<uint64_t> read_shape(const std::string &file, std::string_view name, const Value &v) {
-    if (!v.IsArray()) tensor_format_error(file, name, "shape must be an array of non-negative integers, found " + describe(v));
+    if (!v.IsArray())
+        tensor_format_error(file, name, "shape must be an array of non-negative integers, found " + describe(v));
     std::vector<uint64_t> shape;
     for (const Value &dim : v.GetArray()) {
         if (!dim.IsUint64())
@@ -109,8 +112,9 @@ void read_offsets(const std::string &file, std::string_view name, const Value &v
     t.begin = v[0].GetUint64();
     t.end = v[1].GetUint64();
     if (t.begin > t.end)
-        tensor_format_error(file, name, "data_offsets [" + std::to_string(t.begin) + ", " + std::to_string(t.end) +
-                                            "] has begin > end");
+        tensor_format_error(file, name,
+                            "data_offsets [" + std::to_string(t.begin) + ", " + std::to_string(t.end) +
+                                "] has begin > end");
 }
 
 // The byte size shape and dtype imply; throws when it does not fit 64 bits.
@@ -127,7 +131,8 @@ uint64_t expected_bytes(const std::string &file, std::string_view name, const Te
 
 TensorEntry read_entry(const std::string &file, std::string_view name, const Value &entry) {
     const EntryFields fields = find_fields(file, name, entry);
-    TensorEntry t{std::string(name), read_dtype(file, name, *fields.dtype), read_shape(file, name, *fields.shape), 0, 0};
+    TensorEntry t{std::string(name), read_dtype(file, name, *fields.dtype), read_shape(file, name, *fields.shape), 0,
+                  0};
     read_offsets(file, name, *fields.offsets, t);
     const uint64_t expected = expected_bytes(file, name, t);
     if (t.n_bytes() != expected) {

@@ -15,11 +15,10 @@ void parse_json_object(const std::string &file, std::string_view what, std::stri
     constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
     out.Parse<kFlags>(text.data(), text.size());
     if (out.HasParseError())
-        format_error(file, std::string(what) + " is not valid JSON: " + rapidjson::GetParseError_En(out.GetParseError()) +
-                               " (at byte " + std::to_string(out.GetErrorOffset()) + " of the " + std::string(what) +
-                               ")");
-    if (!out.IsObject())
-        format_error(file, std::string(what) + " must be a JSON object, found " + json_type_name(out));
+        format_error(file,
+                     std::string(what) + " is not valid JSON: " + rapidjson::GetParseError_En(out.GetParseError()) +
+                         " (at byte " + std::to_string(out.GetErrorOffset()) + " of the " + std::string(what) + ")");
+    if (!out.IsObject()) format_error(file, std::string(what) + " must be a JSON object, found " + json_type_name(out));
 }
 
 const char *json_type_name(const rapidjson::Value &value) {

@@ -13,8 +13,7 @@ namespace gmat::safetensors {
 // `what` ("header", "index") when the text is not UTF-8, not JSON, or its
 // root is not an object. Nesting depth never touches the stack (the parser
 // runs iteratively), so a hostile header cannot overflow it.
-void parse_json_object(const std::string &file, std::string_view what, std::string_view text,
-                       rapidjson::Document &out);
+void parse_json_object(const std::string &file, std::string_view what, std::string_view text, rapidjson::Document &out);
 
 // "object", "array", "string", "number", "true", "false", "null".
 const char *json_type_name(const rapidjson::Value &value);

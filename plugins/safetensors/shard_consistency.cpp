@@ -18,8 +18,8 @@ void check_shard_listed(const ShardIndex &index, const std::string &shard_name, 
             tensor_format_error(shard.path(), t.name, "not listed in the weight_map of " + index.path);
         if (mapped->second != shard_name)
             tensor_format_error(shard.path(), t.name,
-                                "also present in this shard, but " + index.path + " maps it to '" + mapped->second +
-                                    "'; a tensor must be in exactly one shard");
+                                "is in this shard, but " + index.path + " maps it to '" + mapped->second +
+                                    "'; a tensor must be in the shard the index names");
     }
 }
 

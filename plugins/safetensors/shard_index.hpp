@@ -12,9 +12,9 @@ namespace gmat::safetensors {
 constexpr const char *kIndexFileName = "model.safetensors.index.json";
 
 struct ShardIndex {
-    std::string path;                                        // the index file itself
+    std::string path;                                         // the index file itself
     std::map<std::string, std::string, std::less<>> shard_of; // tensor name -> shard file name as written
-    std::vector<std::string> shard_names;                    // the distinct shard file names, sorted
+    std::vector<std::string> shard_names;                     // the distinct shard file names, sorted
 };
 
 // Reads and validates an index file. Throws a FORMAT error naming it and the

@@ -39,9 +39,9 @@ std::optional<size_t> first_invalid_utf8(std::string_view text) {
             continue;
         }
         if (text.size() - i < rule.length) return i;
-        if (bytes[i + 1] < rule.second_min || bytes[i + 1] > rule.second_max) return i + 1;
+        if (bytes[i + 1] < rule.second_min || bytes[i + 1] > rule.second_max) return i;
         for (size_t k = 2; k < rule.length; ++k)
-            if ((bytes[i + k] & 0xC0) != 0x80) return i + k;
+            if ((bytes[i + k] & 0xC0) != 0x80) return i;
         i += rule.length;
     }
     return std::nullopt;

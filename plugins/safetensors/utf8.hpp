@@ -8,7 +8,7 @@
 
 namespace gmat::safetensors {
 
-// The offset of the first byte that breaks UTF-8 (RFC 3629: no overlong
+// The offset where the first invalid sequence starts (RFC 3629: no overlong
 // forms, no surrogates, nothing above U+10FFFF), or nullopt when text is valid.
 std::optional<size_t> first_invalid_utf8(std::string_view text);
 

@@ -57,7 +57,8 @@ TEST_F(MetadataValueTest, ScalarsOfEveryTypeReadBackEqual) {
 
 TEST_F(MetadataValueTest, ArraysTheHostCanExpressReadBackEqual) {
     const std::vector<std::string> strings = {"<unk>", "", "\xe2\x96\x81the", std::string(3000, 'x')};
-    const std::vector<int32_t> i32s = {std::numeric_limits<int32_t>::min(), -1, 0, 7, std::numeric_limits<int32_t>::max()};
+    const std::vector<int32_t> i32s = {std::numeric_limits<int32_t>::min(), -1, 0, 7,
+                                       std::numeric_limits<int32_t>::max()};
     const std::vector<float> f32s = {-0.0f, 1.5f, std::numeric_limits<float>::denorm_min(), -1e30f};
     const std::vector<uint32_t> u32s = {0, 1, 0xffffffffu};
     const std::vector<int64_t> i64s = {std::numeric_limits<int64_t>::min(), 42};

@@ -93,7 +93,8 @@ TEST_F(ShardingTest, ShardsWithoutAnyDataAreWrittenAtCommit) {
         writer.set("general.name", std::string("no tensors at all"));
         writer.commit();
     }
-    EXPECT_EQ(folder_entries(), (std::vector<std::string>{"meta-only-00001-of-00002.gguf", "meta-only-00002-of-00002.gguf"}));
+    EXPECT_EQ(folder_entries(),
+              (std::vector<std::string>{"meta-only-00001-of-00002.gguf", "meta-only-00002-of-00002.gguf"}));
     const OracleGguf first(path("meta-only-00001-of-00002.gguf"));
     expect_split_keys(first, 0, 2, 0);
     EXPECT_STREQ(gguf_get_val_str(first.ctx(), first.key("general.name", GGUF_TYPE_STRING)), "no tensors at all");

@@ -4,6 +4,7 @@
 #include "support/oracle_gguf.hpp"
 #include "support/raw_writer.hpp"
 
+#include <algorithm>
 #include <initializer_list>
 
 namespace gmat::test {
@@ -123,6 +124,15 @@ TEST_F(UsageErrorTest, MoreDataThanDeclaredIsRefused) {
     ASSERT_EQ(writer_->write_tensor_data(data, 16), GMAT_OK) << writer_->message();
     ASSERT_EQ(writer_->write_tensor_data(data, 8), GMAT_OK) << writer_->message();
     EXPECT_TRUE(refused(writer_->write_tensor_data(data, 1), *writer_, {file_, "after all 2 declared tensors"}));
+}
+
+TEST(GgufWriterPlugin, RegistryOffersTheGgufFormat) {
+    const std::vector<std::string> formats = registry().writer_formats();
+    EXPECT_NE(std::find(formats.begin(), formats.end(), "gguf"), formats.end());
+    for (const RefusedPlugin &refusal : registry().refused())
+        EXPECT_NE(refusal.file.filename(), "gguf.so") << refusal.reason;
+    EXPECT_STREQ(RawWriter::api().format, "gguf");
+    EXPECT_STREQ(RawWriter::api().extension, ".gguf");
 }
 
 TEST(GgufWriterCreate, ShardCountOutOfRangeIsRefused) {

@@ -50,12 +50,12 @@ TEST(GgmlTypes, DescribesTypesLikeGgml) {
 }
 
 TEST(GgmlTypes, RejectsUnknownTypesAndPartialBlocks) {
-    EXPECT_THROW(oracle::type_name(4), std::invalid_argument);   // Q4_2, removed
+    EXPECT_THROW(oracle::type_name(4), std::invalid_argument); // Q4_2, removed
     EXPECT_THROW(oracle::block_size(GGML_TYPE_COUNT), std::invalid_argument);
     EXPECT_THROW(oracle::row_size(GGML_TYPE_Q8_0, 33), std::invalid_argument);
     const float x[32] = {};
     EXPECT_THROW(oracle::quantize(GGML_TYPE_Q8_0, x, 1, 31), std::invalid_argument);
-    EXPECT_THROW(oracle::quantize(GGML_TYPE_Q8_1, x, 1, 32), std::invalid_argument); // no chunk quantizer
+    EXPECT_THROW(oracle::quantize(GGML_TYPE_Q8_1, x, 1, 32), std::invalid_argument);    // no chunk quantizer
     EXPECT_THROW(oracle::quantize(GGML_TYPE_IQ2_XXS, x, 1, 32), std::invalid_argument); // needs an imatrix
 }
 
@@ -94,7 +94,8 @@ TEST(GgmlTypes, Q4_0RoundTripWithinOneStep) {
 }
 
 TEST(GgmlTypes, F16RoundTripIsExactForHalfValues) {
-    const std::vector<float> in = {0.0f, -1.5f, 65504.0f, std::ldexp(1.0f, -14), 3.140625f, -2048.0f, std::ldexp(1.0f, -24), 7.0f};
+    const std::vector<float> in = {
+        0.0f, -1.5f, 65504.0f, std::ldexp(1.0f, -14), 3.140625f, -2048.0f, std::ldexp(1.0f, -24), 7.0f};
     const auto packed = oracle::quantize(GGML_TYPE_F16, in.data(), 1, static_cast<int64_t>(in.size()));
     ASSERT_EQ(packed.size(), in.size() * 2);
     EXPECT_EQ(oracle::dequantize(GGML_TYPE_F16, packed.data(), static_cast<int64_t>(in.size())), in);

@@ -1,8 +1,8 @@
 // GgufFile reads back exactly what ggml's own writer put in a file, and turns
 // ggml's rejections and wrong-type reads into exceptions that name the file.
 #include "oracle/ggml_types.hpp"
-#include "oracle/gguf_file.hpp"
 #include "oracle/gguf_builder.hpp"
+#include "oracle/gguf_file.hpp"
 #include "support/scoped_temp_dir.hpp"
 
 #include <gguf.h>
@@ -172,11 +172,11 @@ TEST_F(GgufFileTest, RejectedFilesThrowWithThePath) {
 TEST(GgufBuilder, RejectsWhatGgmlWouldAbortOn) {
     oracle::GgufBuilder b;
     b.add_f32_tensor("a", {4}, {1, 2, 3, 4});
-    EXPECT_THROW(b.add_f32_tensor("a", {4}, {1, 2, 3, 4}), std::invalid_argument);   // duplicate name
-    EXPECT_THROW(b.add_f32_tensor("b", {4}, {1, 2, 3}), std::invalid_argument);      // wrong byte count
+    EXPECT_THROW(b.add_f32_tensor("a", {4}, {1, 2, 3, 4}), std::invalid_argument);    // duplicate name
+    EXPECT_THROW(b.add_f32_tensor("b", {4}, {1, 2, 3}), std::invalid_argument);       // wrong byte count
     EXPECT_THROW(b.add_tensor("c", GGML_TYPE_Q8_0, {31}, {}), std::invalid_argument); // partial block
     EXPECT_THROW(b.add_tensor("d", 4, {32}, {}), std::invalid_argument);              // removed type
-    EXPECT_THROW(oracle::GgufBuilder(48), std::invalid_argument);                      // alignment not 2^n
+    EXPECT_THROW(oracle::GgufBuilder(48), std::invalid_argument);                     // alignment not 2^n
 }
 
 } // namespace

@@ -76,6 +76,19 @@ TEST_F(LlamaTest, TiedOutputUsesTheEmbedding) {
     EXPECT_GT(oracle::max_abs_diff(a, untied.logits(tokens)), 0.1);
 }
 
+TEST_F(LlamaTest, SplitModelLoadsFromItsFirstShard) {
+    oracle::testing::TinyLlamaSpec spec;
+    spec.n_splits = 3;
+    const auto first = oracle::testing::write_tiny_llama_gguf(dir / "split.gguf", spec);
+    EXPECT_EQ(first.filename(), "split-00001-of-00003.gguf");
+    EXPECT_TRUE(std::filesystem::exists(dir / "split-00003-of-00003.gguf"));
+    oracle::Llama split(first);
+    oracle::Llama whole(path);
+    EXPECT_EQ(split.logits(tokens), whole.logits(tokens));
+    std::filesystem::remove(dir / "split-00002-of-00003.gguf");
+    EXPECT_THROW(oracle::Llama{first}, std::runtime_error);
+}
+
 TEST_F(LlamaTest, TokenizesWithTheSentencePieceVocab) {
     oracle::Llama llama(path, {.vocab_only = true});
     const auto vocab = oracle::testing::tiny_llama_vocab();

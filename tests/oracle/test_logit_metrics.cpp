@@ -24,8 +24,8 @@ TEST(LogitMetrics, KlMatchesHandComputedValueAveragedOverPositions) {
     const std::vector<float> candidate = {std::log(3.0f), 0.0f, 1.0f, 2.0f};
     EXPECT_NEAR(oracle::kl_divergence(reference, candidate, 2), 0.25 * std::log(4.0 / 3.0), 1e-7);
     // KL is not symmetric: swapping the arguments gives 1/2 (3/4 ln(3/2) + 1/4 ln(1/2)).
-    EXPECT_NEAR(oracle::kl_divergence(candidate, reference, 2),
-                0.5 * (0.75 * std::log(1.5) + 0.25 * std::log(0.5)), 1e-7);
+    EXPECT_NEAR(oracle::kl_divergence(candidate, reference, 2), 0.5 * (0.75 * std::log(1.5) + 0.25 * std::log(0.5)),
+                1e-7);
 }
 
 TEST(LogitMetrics, KlRejectsMismatchedShapes) {

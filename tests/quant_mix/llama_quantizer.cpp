@@ -4,8 +4,8 @@
 #include <gguf.h>
 #include <llama.h>
 
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <stdexcept>
 

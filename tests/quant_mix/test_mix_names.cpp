@@ -6,9 +6,9 @@
 namespace {
 
 TEST(MixNames, RecognisesMixesInAnyCase) {
-    for (const char *name : {"f32", "f16", "bf16", "q4_0", "q4_1", "q5_0", "q5_1", "q8_0", "q2_k", "q2_k_s",
-                             "q3_k_s", "q3_k_m", "q3_k_l", "q4_k_s", "q4_k_m", "q5_k_s", "q5_k_m", "q6_k", "iq4_nl",
-                             "iq4_xs", "Q4_K_M", "IQ4_XS"})
+    for (const char *name :
+         {"f32",    "f16",    "bf16",   "q4_0",   "q4_1",   "q5_0",   "q5_1", "q8_0",   "q2_k",   "q2_k_s", "q3_k_s",
+          "q3_k_m", "q3_k_l", "q4_k_s", "q4_k_m", "q5_k_s", "q5_k_m", "q6_k", "iq4_nl", "iq4_xs", "Q4_K_M", "IQ4_XS"})
         EXPECT_TRUE(gmat::is_mix_name(name)) << name;
 }
 

@@ -21,9 +21,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kMainMixes = {"q2_k",   "q2_k_s", "q3_k_s", "q3_k_m", "q3_k_l",
-                                             "q4_k_s", "q4_k_m", "q5_k_s", "q5_k_m", "q6_k",
-                                             "q4_0",   "q8_0",   "iq4_nl", "iq4_xs"};
+const std::vector<std::string> kMainMixes = {"q2_k",   "q2_k_s", "q3_k_s", "q3_k_m", "q3_k_l", "q4_k_s", "q4_k_m",
+                                             "q5_k_s", "q5_k_m", "q6_k",   "q4_0",   "q8_0",   "iq4_nl", "iq4_xs"};
 const std::vector<std::string> kFloatAndLegacyMixes = {"f32", "f16", "bf16", "q4_1", "q5_0", "q5_1"};
 
 struct ModelAndMixes {
@@ -57,10 +56,16 @@ struct Case {
     std::string mix;
 };
 
+// Keeps gtest from printing a Case as raw bytes.
+void PrintTo(const Case &c, std::ostream *out) {
+    *out << models_under_test()[c.model_index].model.label << " " << c.mix;
+}
+
 std::vector<Case> all_cases() {
     std::vector<Case> cases;
     for (size_t i = 0; i < models_under_test().size(); ++i)
-        for (const std::string &mix : models_under_test()[i].mixes) cases.push_back({i, mix});
+        for (const std::string &mix : models_under_test()[i].mixes)
+            cases.push_back({i, mix});
     return cases;
 }
 
@@ -94,7 +99,8 @@ TEST_P(MixMatchesLlama, EveryTensorGetsLlamaCppsType) {
     const fs::path quantized = scratch_dir() / (model.label + "-" + mix + ".gguf");
     const std::vector<gmat::MixTensor> tensors = mix_tensors(model);
 
-    const LlamaQuantizeResult llama = quantize_with_llama(unquantized_file(model), quantized, gmat::llama_ftype_of(mix));
+    const LlamaQuantizeResult llama =
+        quantize_with_llama(unquantized_file(model), quantized, gmat::llama_ftype_of(mix));
     if (!llama.ok) {
         // llama.cpp refuses some mixes (q2_k_s without imatrix): so must we.
         EXPECT_THROW(gmat::resolve_mix(mix, model.model, tensors), gmat::GmatError) << "llama.cpp: " << llama.errors;

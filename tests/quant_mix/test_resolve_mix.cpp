@@ -35,9 +35,10 @@ std::vector<gmat::MixTensor> dense_tensors(uint32_t n_layer, uint64_t n_embd, ui
 }
 
 std::map<std::string, gmat::MixChoice> by_name(const std::vector<gmat::MixTensor> &tensors,
-                                                const std::vector<gmat::MixChoice> &choices) {
+                                               const std::vector<gmat::MixChoice> &choices) {
     std::map<std::string, gmat::MixChoice> out;
-    for (size_t i = 0; i < tensors.size(); ++i) out[tensors[i].name] = choices[i];
+    for (size_t i = 0; i < tensors.size(); ++i)
+        out[tensors[i].name] = choices[i];
     return out;
 }
 
@@ -71,9 +72,9 @@ TEST(ResolveMix, RowsThatFitNo32ElementTypeBecomeF16) {
 TEST(ResolveMix, NormsRoutersAndOneDimensionalTensorsKeepTheirSourceType) {
     const gmat::MixModel model = dense_model(1, false);
     const std::vector<gmat::MixTensor> tensors = {
-        {"blk.0.attn_norm.weight", {256}, "f32"},          {"blk.0.ffn_gate_inp.weight", {256, 8}, "f32"},
-        {"position_embd.weight", {256, 64}, "f16"},        {"blk.0.attn_probe.weight", {256, 1, 1}, "bf16"},
-        {"blk.0.ffn_up.bias", {256, 4}, "f16"},            {"blk.0.attn_q.weight", {256, 256}, "f16"},
+        {"blk.0.attn_norm.weight", {256}, "f32"},   {"blk.0.ffn_gate_inp.weight", {256, 8}, "f32"},
+        {"position_embd.weight", {256, 64}, "f16"}, {"blk.0.attn_probe.weight", {256, 1, 1}, "bf16"},
+        {"blk.0.ffn_up.bias", {256, 4}, "f16"},     {"blk.0.attn_q.weight", {256, 256}, "f16"},
     };
     const std::vector<gmat::MixChoice> choices = gmat::resolve_mix("q4_k_m", model, tensors);
     EXPECT_EQ(choices[0].type, "f32");
@@ -100,7 +101,8 @@ TEST(ResolveMix, FileOrderDoesNotChangeTheCounters) {
     std::vector<gmat::MixTensor> reversed(ordered.rbegin(), ordered.rend());
     const auto expected = by_name(ordered, gmat::resolve_mix("q4_k_m", dense_model(), ordered));
     const auto actual = by_name(reversed, gmat::resolve_mix("q4_k_m", dense_model(), reversed));
-    for (const auto &[name, choice] : expected) EXPECT_EQ(actual.at(name).type, choice.type) << name;
+    for (const auto &[name, choice] : expected)
+        EXPECT_EQ(actual.at(name).type, choice.type) << name;
     // Layers count numerically (blk.10 is attn_v #10, bumped as (10 - 16/8) % 3 == 2); in name
     // order it would be #2 and stay q4_k.
     EXPECT_EQ(expected.at("blk.10.attn_v.weight").type, "q6_k");

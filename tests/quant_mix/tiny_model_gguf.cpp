@@ -39,7 +39,8 @@ size_t context_bytes(const TinyModel &model) {
     size_t bytes = 0;
     for (const TinyTensor &t : model.tensors) {
         size_t n = 1;
-        for (uint64_t d : t.ne) n *= d;
+        for (uint64_t d : t.ne)
+            n *= d;
         bytes += n * 4 + ggml_tensor_overhead() + 64;
     }
     return bytes + 1024;
@@ -50,7 +51,8 @@ void fill(ggml_tensor *tensor, uint32_t seed) {
     const int64_t n = ggml_nelements(tensor);
     if (tensor->type == GGML_TYPE_F32) {
         auto *out = static_cast<float *>(tensor->data);
-        for (int64_t i = 0; i < n; ++i) out[i] = 1.0f;
+        for (int64_t i = 0; i < n; ++i)
+            out[i] = 1.0f;
         return;
     }
     std::vector<float> values(static_cast<size_t>(n));

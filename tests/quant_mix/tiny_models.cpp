@@ -46,7 +46,8 @@ void add_embeddings(std::vector<TinyTensor> &out, const DenseShape &s) {
 
 TinyModel dense_llama(const std::string &label, const DenseShape &shape) {
     TinyModel m{label, llama_hparams(shape.n_layer, shape, 0), {}};
-    for (uint32_t il = shape.n_layer; il-- > 0;) add_layer(m.tensors, shape, il);
+    for (uint32_t il = shape.n_layer; il-- > 0;)
+        add_layer(m.tensors, shape, il);
     add_embeddings(m.tensors, shape);
     return m;
 }
@@ -121,7 +122,8 @@ TinyModel falcon(const std::string &label) {
 
 std::vector<gmat::MixTensor> mix_tensors(const TinyModel &model) {
     std::vector<gmat::MixTensor> out;
-    for (const TinyTensor &t : model.tensors) out.push_back({t.name, t.ne, t.type});
+    for (const TinyTensor &t : model.tensors)
+        out.push_back({t.name, t.ne, t.type});
     return out;
 }
 

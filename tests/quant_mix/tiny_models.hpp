@@ -20,7 +20,7 @@ struct TinyTensor {
 };
 
 struct TinyModel {
-    std::string label;       // test name part
+    std::string label; // test name part
     gmat::MixModel model;
     std::vector<TinyTensor> tensors; // in the order they are written to the GGUF
 };

@@ -53,7 +53,8 @@ def encode(array, dtype):
     if dtype == "F32":
         return values.astype("<f4").tobytes()
     if dtype == "F16":
-        return values.astype("<f2").tobytes()  # numpy rounds to nearest even
+        with np.errstate(over="ignore"):  # overflow to inf is what round-to-nearest-even gives
+            return values.astype("<f2").tobytes()
     if dtype == "BF16":
         return f32_to_bf16_bits(values).astype("<u2").tobytes()
     raise SafetensorsError(f"unsupported dtype {dtype!r} (expected one of {sorted(DTYPE_SIZES)})")

@@ -15,9 +15,9 @@ TEST(SafetensorsFixtureConversions, HalfBitsMatchIeeeBinary16) {
     EXPECT_EQ(f32_to_f16_bits(1.0f), 0x3C00);
     EXPECT_EQ(f32_to_f16_bits(-2.5f), 0xC100);
     EXPECT_EQ(f32_to_f16_bits(65504.0f), 0x7BFF);
-    EXPECT_EQ(f32_to_f16_bits(65520.0f), 0x7C00);             // halfway to 65536 rounds to even: inf
-    EXPECT_EQ(f32_to_f16_bits(1.0f + 1.0f / 2048), 0x3C00);   // halfway, rounds to even
-    EXPECT_EQ(f32_to_f16_bits(1.0f + 3.0f / 2048), 0x3C02);   // halfway, rounds to even (up)
+    EXPECT_EQ(f32_to_f16_bits(65520.0f), 0x7C00);              // halfway to 65536 rounds to even: inf
+    EXPECT_EQ(f32_to_f16_bits(1.0f + 1.0f / 2048), 0x3C00);    // halfway, rounds to even
+    EXPECT_EQ(f32_to_f16_bits(1.0f + 3.0f / 2048), 0x3C02);    // halfway, rounds to even (up)
     EXPECT_EQ(f32_to_f16_bits(std::ldexp(1.0f, -24)), 0x0001); // smallest subnormal
     EXPECT_EQ(f32_to_f16_bits(std::ldexp(1.0f, -25)), 0x0000); // halfway to it: even is 0
     EXPECT_EQ(f32_to_f16_bits(std::ldexp(1.5f, -25)), 0x0001);

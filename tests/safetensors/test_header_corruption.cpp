@@ -108,8 +108,8 @@ TEST_F(HeaderCorruption, DtypeNamesAreCaseSensitive) {
 }
 
 TEST_F(HeaderCorruption, DtypeIsNotAString) {
-    expect_header_refused(R"({"w":{"dtype":4,"shape":[1],"data_offsets":[0,4]}})", 4,
-                          "dtype must be a string, found 4", "w");
+    expect_header_refused(R"({"w":{"dtype":4,"shape":[1],"data_offsets":[0,4]}})", 4, "dtype must be a string, found 4",
+                          "w");
 }
 
 TEST_F(HeaderCorruption, ShapeIsNotAnArray) {
@@ -152,8 +152,7 @@ TEST_F(HeaderCorruption, DataOffsetsAreNegative) {
 }
 
 TEST_F(HeaderCorruption, DataOffsetsBeginAfterEnd) {
-    expect_header_refused("{" + entry("w", "F32", "[1]", "[8,4]") + "}", 8, "data_offsets [8, 4] has begin > end",
-                          "w");
+    expect_header_refused("{" + entry("w", "F32", "[1]", "[8,4]") + "}", 8, "data_offsets [8, 4] has begin > end", "w");
 }
 
 TEST_F(HeaderCorruption, ByteRangeDisagreesWithShapeAndDtype) {
@@ -167,8 +166,8 @@ TEST_F(HeaderCorruption, OffsetsBeyondTheDataSection) {
 }
 
 TEST_F(HeaderCorruption, OverlappingTensors) {
-    expect_header_refused("{" + entry("a", "F32", "[2]", "[0,8]") + "," + entry("b", "F32", "[2]", "[4,12]") + "}",
-                          12, "data_offsets [4, 12] overlap tensor 'a' at [0, 8]", "b");
+    expect_header_refused("{" + entry("a", "F32", "[2]", "[0,8]") + "," + entry("b", "F32", "[2]", "[4,12]") + "}", 12,
+                          "data_offsets [4, 12] overlap tensor 'a' at [0, 8]", "b");
 }
 
 TEST_F(HeaderCorruption, TwoTensorsSharingTheirBytes) {
@@ -177,8 +176,8 @@ TEST_F(HeaderCorruption, TwoTensorsSharingTheirBytes) {
 }
 
 TEST_F(HeaderCorruption, GapBetweenTensors) {
-    expect_header_refused("{" + entry("a", "F32", "[1]", "[0,4]") + "," + entry("b", "F32", "[1]", "[8,12]") + "}",
-                          12, "gap of 4 bytes: bytes [4, 8) of the data section belong to no tensor", "b");
+    expect_header_refused("{" + entry("a", "F32", "[1]", "[0,4]") + "," + entry("b", "F32", "[1]", "[8,12]") + "}", 12,
+                          "gap of 4 bytes: bytes [4, 8) of the data section belong to no tensor", "b");
 }
 
 TEST_F(HeaderCorruption, GapBeforeTheFirstTensor) {
@@ -224,7 +223,10 @@ TEST_F(HeaderCorruption, DeeplyNestedHeaderDoesNotOverflowTheStack) {
 // it, and whatever it opens reads back without crashing.
 TEST_F(HeaderCorruption, RandomByteFlipsNeverCrash) {
     SafetensorsFixture st;
-    st.metadata("format", "pt").add_random("a", "F16", {3, 4}, 1).add_random("b", "BF16", {5}, 2).add_random("c", "U8", {2, 2}, 3);
+    st.metadata("format", "pt")
+        .add_random("a", "F16", {3, 4}, 1)
+        .add_random("b", "BF16", {5}, 2)
+        .add_random("c", "U8", {2, 2}, 3);
     const std::vector<uint8_t> valid = st.file_bytes();
     const auto file = dir_ / "flipped.safetensors";
     std::mt19937 rng(42);

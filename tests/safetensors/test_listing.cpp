@@ -36,8 +36,8 @@ void expect_lists(const SourceReader &reader, const SafetensorsFixture &fixture)
 SafetensorsFixture every_dtype() {
     SafetensorsFixture st;
     uint32_t seed = 1;
-    for (const char *dtype : {"F32", "F16", "BF16", "F64", "I8", "U8", "I16", "U16", "I32", "U32", "I64", "U64",
-                              "BOOL", "F8_E4M3", "F8_E5M2"})
+    for (const char *dtype : {"F32", "F16", "BF16", "F64", "I8", "U8", "I16", "U16", "I32", "U32", "I64", "U64", "BOOL",
+                              "F8_E4M3", "F8_E5M2"})
         st.add_random(std::string("t.") + dtype, dtype, {3, 5}, seed++);
     return st;
 }

@@ -38,7 +38,8 @@ TEST_F(SafetensorsReads, RowRangesAreByteExact) {
     for (auto [first, last] : {std::pair<uint64_t, uint64_t>{0, 1}, {5, 17}, {36, 37}, {0, 37}, {20, 20}}) {
         std::vector<uint8_t> rows((last - first) * row_bytes, 0xEE);
         reader.read(index, first * row_bytes, rows.size(), rows.data());
-        const std::vector<uint8_t> want(embed.bytes.begin() + first * row_bytes, embed.bytes.begin() + last * row_bytes);
+        const std::vector<uint8_t> want(embed.bytes.begin() + first * row_bytes,
+                                        embed.bytes.begin() + last * row_bytes);
         EXPECT_EQ(rows, want) << "rows [" << first << ", " << last << ")";
     }
 }
@@ -47,7 +48,8 @@ TEST_F(SafetensorsReads, ReadOutsideTheTensorIsAnErrorNamingIt) {
     const SourceReader reader = open_source(dir_.path());
     const uint64_t index = index_of(reader, "norm");
     std::vector<uint8_t> buffer(1024);
-    for (auto [offset, n] : {std::pair<uint64_t, uint64_t>{0, 259}, {258, 2}, {259, 0}, {UINT64_MAX, 2}, {2, UINT64_MAX}}) {
+    for (auto [offset, n] :
+         {std::pair<uint64_t, uint64_t>{0, 259}, {258, 2}, {259, 0}, {UINT64_MAX, 2}, {2, UINT64_MAX}}) {
         try {
             reader.read(index, offset, n, buffer.data());
             ADD_FAILURE() << "read at " << offset << " of " << n << " bytes succeeded";

@@ -16,15 +16,13 @@ uint64_t element_count(const std::vector<uint64_t> &shape) {
     return n;
 }
 
-template <class Bits>
-std::vector<uint8_t> bytes_of(const std::vector<Bits> &values) {
+template <class Bits> std::vector<uint8_t> bytes_of(const std::vector<Bits> &values) {
     std::vector<uint8_t> bytes(values.size() * sizeof(Bits));
     if (!values.empty()) std::memcpy(bytes.data(), values.data(), bytes.size());
     return bytes;
 }
 
-template <class Convert>
-std::vector<uint16_t> halves(const std::vector<float> &values, Convert convert) {
+template <class Convert> std::vector<uint16_t> halves(const std::vector<float> &values, Convert convert) {
     std::vector<uint16_t> out;
     for (float v : values) out.push_back(convert(v));
     return out;
@@ -48,7 +46,7 @@ uint16_t f32_to_f16_bits(float x) {
     const uint32_t sign = (f >> 16) & 0x8000u;
     const uint32_t abs = f & 0x7FFFFFFFu;
     if (abs >= 0x7F800000u) return uint16_t(sign | 0x7C00u | (abs > 0x7F800000u ? 0x200u : 0u)); // inf / NaN
-    if (abs >= 0x477FF000u) return uint16_t(sign | 0x7C00u);                                      // overflows to inf
+    if (abs >= 0x477FF000u) return uint16_t(sign | 0x7C00u);                                     // overflows to inf
     if (abs < 0x38800000u) { // subnormal half (or zero): scale into the 10-bit mantissa with rounding
         const uint32_t shift = 126u - (abs >> 23);
         if (shift > 24) return uint16_t(sign);
@@ -73,7 +71,7 @@ uint16_t f32_to_bf16_bits(float x) {
 
 size_t safetensors_dtype_size(std::string_view dtype) {
     static const std::pair<std::string_view, size_t> sizes[] = {
-        {"F64", 8}, {"F32", 4}, {"F16", 2}, {"BF16", 2}, {"I64", 8}, {"U64", 8}, {"I32", 4}, {"U32", 4},
+        {"F64", 8}, {"F32", 4}, {"F16", 2}, {"BF16", 2}, {"I64", 8},  {"U64", 8},     {"I32", 4},    {"U32", 4},
         {"I16", 2}, {"U16", 2}, {"I8", 1},  {"U8", 1},   {"BOOL", 1}, {"F8_E4M3", 1}, {"F8_E5M2", 1}};
     for (const auto &[name, size] : sizes)
         if (name == dtype) return size;
@@ -155,8 +153,8 @@ std::string SafetensorsFixture::header_json(size_t first, size_t last) const {
     uint64_t offset = 0;
     for (size_t i = first; i < last; ++i) {
         const Tensor &t = tensors_[i];
-        json += (json.size() > 1 ? "," : "") + json_string(t.name) + ":{\"dtype\":" + json_string(t.dtype) +
-                ",\"shape\":[";
+        json +=
+            (json.size() > 1 ? "," : "") + json_string(t.name) + ":{\"dtype\":" + json_string(t.dtype) + ",\"shape\":[";
         for (size_t d = 0; d < t.shape.size(); ++d) json += (d ? "," : "") + std::to_string(t.shape[d]);
         json += "],\"data_offsets\":[" + std::to_string(offset) + "," + std::to_string(offset + t.bytes.size()) + "]}";
         offset += t.bytes.size();
@@ -176,8 +174,8 @@ std::vector<uint8_t> SafetensorsFixture::file_bytes() const { return file_bytes(
 
 void SafetensorsFixture::write_file(const std::filesystem::path &path) const { write_bytes(path, file_bytes()); }
 
-std::vector<std::filesystem::path> SafetensorsFixture::write_sharded(const std::filesystem::path &dir,
-                                                                     size_t n_shards, bool with_index) const {
+std::vector<std::filesystem::path> SafetensorsFixture::write_sharded(const std::filesystem::path &dir, size_t n_shards,
+                                                                     bool with_index) const {
     if (n_shards == 0 || n_shards > tensors_.size())
         throw std::invalid_argument("SafetensorsFixture::write_sharded: need 1 to " + std::to_string(tensors_.size()) +
                                     " shards, asked for " + std::to_string(n_shards));
@@ -221,6 +219,9 @@ void SafetensorsFixture::write_raw(const std::filesystem::path &path, std::strin
 }
 
 void SafetensorsFixture::write_bytes(const std::filesystem::path &path, const std::vector<uint8_t> &bytes) {
+    // A new file rather than a truncated one: ext4 flushes a file truncated
+    // and rewritten on close (auto_da_alloc), which makes loops of rewrites slow.
+    std::filesystem::remove(path);
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char *>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
     if (!out.flush()) throw std::runtime_error("SafetensorsFixture: cannot write " + path.string());

@@ -16,15 +16,9 @@
 #include "../kquant_formats.hpp"
 #include "../superblock_plan.hpp"
 #include "asymmetric_fit.hpp"
+#include "recipes.hpp"
 
 namespace gmat::kquants::GMAT_KQ_ISA {
-
-// The grid of step 1: inverse scales (max_level + first + step*k) / range, k = 0..steps.
-struct ScaleGrid {
-    float first;
-    float step;
-    int steps;
-};
 
 // Step 1 for eight sub-blocks: the best least-squares (s, m) over the grid.
 template <int N>
@@ -61,14 +55,14 @@ static inline void search_scale_min(const LaneGroup<N> &g, const ValueSums &v, f
     }
 }
 
-// Levels nearest to x for the reconstruction scale*l - offset.
+// Levels nearest to x for the reconstruction scale*l - offset (all zero without a scale).
 template <int N>
 static inline void levels_for(const LaneGroup<N> &g, F8 scale, F8 offset, float max_level, F8 *levels) {
     const F8 zero = splat(0.0f);
     const auto has_scale = scale > zero;
-    const F8 safe_scale = select(has_scale, scale, splat(1.0f));
-    const F8 top = select(has_scale, splat(max_level), zero);
-    for (int i = 0; i < N; ++i) levels[i] = clamp_round((g.x[i] + offset) / safe_scale, zero, top);
+    const F8 inv = select(has_scale, splat(1.0f) / select(has_scale, scale, splat(1.0f)), zero);
+    const F8 top = splat(max_level);
+    for (int i = 0; i < N; ++i) levels[i] = clamp_round((g.x[i] + offset) * inv, zero, top);
 }
 
 // Step 4 for eight sub-blocks: returns updated codes (as floats), never worse than the input codes.

@@ -9,20 +9,9 @@
 #pragma once
 
 #include "lane_group.hpp"
+#include "recipes.hpp"
 
 namespace gmat::kquants::GMAT_KQ_ISA {
-
-enum class WeightRule {
-    Uniform,     // 1
-    Magnitude,   // |x|
-    Square,      // x^2
-    RmsPlusAbs,  // rms(sub-block) + |x|
-};
-
-struct WeightPolicy {
-    WeightRule rule;          // without importance
-    float importance_sigma;   // k above; 0 means "importance alone"
-};
 
 // Mean of x^2 over a super-block of 256 values, summed in a fixed order.
 static inline float mean_square(const float *x) {

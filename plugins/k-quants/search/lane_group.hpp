@@ -5,6 +5,8 @@
 // ISA header: include only after a lanes header, with GMAT_KQ_ISA naming its namespace.
 #pragma once
 
+#include <cstdint>
+
 #ifndef GMAT_KQ_ISA
 #error "define GMAT_KQ_ISA and include a lanes header before search headers"
 #endif

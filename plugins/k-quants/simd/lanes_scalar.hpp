@@ -65,4 +65,16 @@ static inline bool any(M8 m) {
     return r;
 }
 
+// out[i] lane j = src[j * stride + i] for i, j < 8.
+static inline void load_8x8_transposed(const float *src, int stride, F8 *out) {
+    for (int i = 0; i < 8; ++i)
+        for (int j = 0; j < 8; ++j) out[i].v[j] = src[j * stride + i];
+}
+
+// dst[j * stride + i] = lane j of levels[i] (integers 0..255) for i, j < 8.
+static inline void store_8x8_levels_transposed(const F8 *levels, int stride, uint8_t *dst) {
+    for (int i = 0; i < 8; ++i)
+        for (int j = 0; j < 8; ++j) dst[j * stride + i] = uint8_t(int(levels[i].v[j]));
+}
+
 } // namespace gmat::kquants::scalar_isa

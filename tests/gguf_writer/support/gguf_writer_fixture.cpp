@@ -44,9 +44,10 @@ void write_tensors(OutputWriter &writer, const std::vector<TensorSpec> &tensors,
 
 void GgufWriterTest::SetUp() {
     static std::atomic<int> counter{0};
-    const auto *info = ::testing::UnitTest::GetInstance()->current_test_info();
+    std::string test_name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::replace(test_name.begin(), test_name.end(), '/', '_'); // parameterized names hold a '/'
     folder_ = fs::temp_directory_path() / ("gmat-gguf-writer-" + std::to_string(::getpid()) + "-" +
-                                           std::to_string(counter++) + "-" + info->name());
+                                           std::to_string(counter++) + "-" + test_name);
     fs::remove_all(folder_);
     fs::create_directories(folder_);
 }

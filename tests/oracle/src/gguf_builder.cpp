@@ -52,14 +52,13 @@ void GgufBuilder::add_tensor(const std::string &name, uint32_t ggml_type, const 
         throw std::invalid_argument("GgufBuilder: tensor name '" + name + "' is too long for ggml");
     if (gguf_find_tensor(gguf_.get(), name.c_str()) >= 0)
         throw std::invalid_argument("GgufBuilder: tensor '" + name + "' added twice");
-    ggml_tensor *tensor = ggml_new_tensor(tensors_.get(), static_cast<enum ggml_type>(ggml_type),
-                                          static_cast<int>(ne.size()), ne.data());
+    ggml_tensor *tensor =
+        ggml_new_tensor(tensors_.get(), static_cast<enum ggml_type>(ggml_type), static_cast<int>(ne.size()), ne.data());
     if (tensor == nullptr)
         throw std::runtime_error("GgufBuilder: more tensors than the builder was sized for");
     if (data.size() != ggml_nbytes(tensor))
-        throw std::invalid_argument("GgufBuilder: tensor '" + name + "' needs " +
-                                    std::to_string(ggml_nbytes(tensor)) + " bytes, got " +
-                                    std::to_string(data.size()));
+        throw std::invalid_argument("GgufBuilder: tensor '" + name + "' needs " + std::to_string(ggml_nbytes(tensor)) +
+                                    " bytes, got " + std::to_string(data.size()));
     ggml_set_name(tensor, name.c_str());
     tensor->data = data_.emplace_back(std::move(data)).data();
     gguf_add_tensor(gguf_.get(), tensor);

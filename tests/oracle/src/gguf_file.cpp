@@ -15,16 +15,27 @@ namespace {
 
 size_t value_size(uint32_t type) {
     switch (type) {
-    case GGUF_TYPE_UINT8: case GGUF_TYPE_INT8: case GGUF_TYPE_BOOL: return 1;
-    case GGUF_TYPE_UINT16: case GGUF_TYPE_INT16: return 2;
-    case GGUF_TYPE_UINT32: case GGUF_TYPE_INT32: case GGUF_TYPE_FLOAT32: return 4;
-    case GGUF_TYPE_UINT64: case GGUF_TYPE_INT64: case GGUF_TYPE_FLOAT64: return 8;
-    default: return 0; // strings and arrays have no fixed size
+    case GGUF_TYPE_UINT8:
+    case GGUF_TYPE_INT8:
+    case GGUF_TYPE_BOOL:
+        return 1;
+    case GGUF_TYPE_UINT16:
+    case GGUF_TYPE_INT16:
+        return 2;
+    case GGUF_TYPE_UINT32:
+    case GGUF_TYPE_INT32:
+    case GGUF_TYPE_FLOAT32:
+        return 4;
+    case GGUF_TYPE_UINT64:
+    case GGUF_TYPE_INT64:
+    case GGUF_TYPE_FLOAT64:
+        return 8;
+    default:
+        return 0; // strings and arrays have no fixed size
     }
 }
 
-template <class T>
-T load(const void *p) {
+template <class T> T load(const void *p) {
     T value;
     std::memcpy(&value, p, sizeof value);
     return value;
@@ -76,14 +87,22 @@ int64_t GgufKv::read_int(size_t i) const {
         fail("is " + type_name() + ", not an integer");
     const void *p = scalar_or_element(t, i);
     switch (t) {
-    case GGUF_TYPE_UINT8: return load<uint8_t>(p);
-    case GGUF_TYPE_INT8: return load<int8_t>(p);
-    case GGUF_TYPE_UINT16: return load<uint16_t>(p);
-    case GGUF_TYPE_INT16: return load<int16_t>(p);
-    case GGUF_TYPE_UINT32: return load<uint32_t>(p);
-    case GGUF_TYPE_INT32: return load<int32_t>(p);
-    case GGUF_TYPE_INT64: return load<int64_t>(p);
-    default: break;
+    case GGUF_TYPE_UINT8:
+        return load<uint8_t>(p);
+    case GGUF_TYPE_INT8:
+        return load<int8_t>(p);
+    case GGUF_TYPE_UINT16:
+        return load<uint16_t>(p);
+    case GGUF_TYPE_INT16:
+        return load<int16_t>(p);
+    case GGUF_TYPE_UINT32:
+        return load<uint32_t>(p);
+    case GGUF_TYPE_INT32:
+        return load<int32_t>(p);
+    case GGUF_TYPE_INT64:
+        return load<int64_t>(p);
+    default:
+        break;
     }
     const auto value = load<uint64_t>(p);
     if (value > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
@@ -190,8 +209,8 @@ void GgufFile::check_tensor_data_in_file() const {
     for (const auto &t : tensors()) {
         const uint64_t end = data_offset() + t.offset + t.size;
         if (end > file_size)
-            throw std::runtime_error(path_.string() + ": tensor '" + t.name + "' ends at byte " +
-                                     std::to_string(end) + " but the file has " + std::to_string(file_size));
+            throw std::runtime_error(path_.string() + ": tensor '" + t.name + "' ends at byte " + std::to_string(end) +
+                                     " but the file has " + std::to_string(file_size));
     }
 }
 

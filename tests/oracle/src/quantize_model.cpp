@@ -20,9 +20,9 @@ void quantize_model(const std::filesystem::path &input, const std::filesystem::p
     params.ftype = static_cast<llama_ftype>(ftype);
     const uint32_t status = llama_model_quantize(input.c_str(), output.c_str(), &params);
     if (status != 0)
-        throw std::runtime_error("llama_model_quantize " + input.string() + " -> " + output.string() +
-                                 " (ftype " + std::to_string(ftype) + ") failed with status " +
-                                 std::to_string(status) + detail::logged_errors_suffix());
+        throw std::runtime_error("llama_model_quantize " + input.string() + " -> " + output.string() + " (ftype " +
+                                 std::to_string(ftype) + ") failed with status " + std::to_string(status) +
+                                 detail::logged_errors_suffix());
 }
 
 } // namespace oracle

@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <random>
+#include <stdexcept>
 
 namespace oracle::testing {
 
@@ -100,43 +101,80 @@ void set_tokenizer(gguf_context *ctx, const Vocab &v) {
     gguf_set_val_u32(ctx, "tokenizer.ggml.eos_token_id", 2);
 }
 
-void add_layer(GgufBuilder &b, WeightSource &w, const TinyLlamaSpec &s, int64_t il) {
+struct TensorData {
+    std::string name;
+    std::vector<int64_t> ne;
+    std::vector<float> values;
+};
+
+void add_layer(std::vector<TensorData> &out, WeightSource &w, const TinyLlamaSpec &s, int64_t il) {
     const int64_t head_dim = s.n_embd / s.n_head;
     const int64_t q_dim = head_dim * s.n_head, kv_dim = head_dim * s.n_head_kv;
     const std::string p = "blk." + std::to_string(il) + ".";
     auto matrix = [&](const std::string &name, int64_t n_in, int64_t n_out) {
-        b.add_f32_tensor(p + name, {n_in, n_out}, w.normal(static_cast<size_t>(n_in * n_out), 0.1f));
+        out.push_back({p + name, {n_in, n_out}, w.normal(static_cast<size_t>(n_in * n_out), 0.1f)});
     };
-    b.add_f32_tensor(p + "attn_norm.weight", {s.n_embd}, w.around_one(static_cast<size_t>(s.n_embd)));
+    auto norm = [&](const std::string &name) {
+        out.push_back({p + name, {s.n_embd}, w.around_one(static_cast<size_t>(s.n_embd))});
+    };
+    norm("attn_norm.weight");
     matrix("attn_q.weight", s.n_embd, q_dim);
     matrix("attn_k.weight", s.n_embd, kv_dim);
     matrix("attn_v.weight", s.n_embd, kv_dim);
     matrix("attn_output.weight", q_dim, s.n_embd);
-    b.add_f32_tensor(p + "ffn_norm.weight", {s.n_embd}, w.around_one(static_cast<size_t>(s.n_embd)));
+    norm("ffn_norm.weight");
     matrix("ffn_gate.weight", s.n_embd, s.n_ff);
     matrix("ffn_up.weight", s.n_embd, s.n_ff);
     matrix("ffn_down.weight", s.n_ff, s.n_embd);
+}
+
+std::vector<TensorData> build_tensors(const TinyLlamaSpec &spec, int64_t n_vocab) {
+    WeightSource w(spec.seed);
+    std::vector<TensorData> out;
+    out.push_back({"token_embd.weight", {spec.n_embd, n_vocab}, w.normal(spec.n_embd * n_vocab, 1.0f)});
+    for (int64_t il = 0; il < spec.n_layer; ++il)
+        add_layer(out, w, spec, il);
+    out.push_back({"output_norm.weight", {spec.n_embd}, w.around_one(spec.n_embd)});
+    if (!spec.tied_output)
+        out.push_back({"output.weight", {spec.n_embd, n_vocab}, w.normal(spec.n_embd * n_vocab, 0.1f)});
+    return out;
+}
+
+// llama.cpp's split naming (llama_split_path): <prefix>-00001-of-00003.gguf.
+std::filesystem::path split_path(const std::filesystem::path &path, int k, int n) {
+    char suffix[32];
+    std::snprintf(suffix, sizeof suffix, "-%05d-of-%05d.gguf", k + 1, n);
+    return path.parent_path() / (path.stem().string() + suffix);
 }
 
 } // namespace
 
 std::vector<std::string> tiny_llama_vocab() { return build_vocab().tokens; }
 
-void write_tiny_llama_gguf(const std::filesystem::path &path, const TinyLlamaSpec &spec) {
+std::filesystem::path write_tiny_llama_gguf(const std::filesystem::path &path, const TinyLlamaSpec &spec) {
     const Vocab vocab = build_vocab();
-    const auto n_vocab = static_cast<int64_t>(vocab.tokens.size());
-    oracle::GgufBuilder b;
-    set_hparams(b.ctx(), spec, vocab.tokens.size());
-    set_tokenizer(b.ctx(), vocab);
-
-    WeightSource w(spec.seed);
-    b.add_f32_tensor("token_embd.weight", {spec.n_embd, n_vocab}, w.normal(spec.n_embd * n_vocab, 1.0f));
-    for (int64_t il = 0; il < spec.n_layer; ++il)
-        add_layer(b, w, spec, il);
-    b.add_f32_tensor("output_norm.weight", {spec.n_embd}, w.around_one(spec.n_embd));
-    if (!spec.tied_output)
-        b.add_f32_tensor("output.weight", {spec.n_embd, n_vocab}, w.normal(spec.n_embd * n_vocab, 0.1f));
-    b.write(path);
+    const auto tensors = build_tensors(spec, static_cast<int64_t>(vocab.tokens.size()));
+    const int n_splits = spec.n_splits;
+    if (n_splits < 1 || static_cast<size_t>(n_splits) > tensors.size())
+        throw std::invalid_argument("write_tiny_llama_gguf: cannot split " + std::to_string(tensors.size()) +
+                                    " tensors into " + std::to_string(n_splits) + " files");
+    for (int k = 0; k < n_splits; ++k) {
+        oracle::GgufBuilder b;
+        if (k == 0) { // like llama-gguf-split: model metadata in the first shard only
+            set_hparams(b.ctx(), spec, vocab.tokens.size());
+            set_tokenizer(b.ctx(), vocab);
+        }
+        if (n_splits > 1) {
+            gguf_set_val_u16(b.ctx(), "split.no", static_cast<uint16_t>(k));
+            gguf_set_val_u16(b.ctx(), "split.count", static_cast<uint16_t>(n_splits));
+            gguf_set_val_i32(b.ctx(), "split.tensors.count", static_cast<int32_t>(tensors.size()));
+        }
+        const size_t begin = tensors.size() * k / n_splits, end = tensors.size() * (k + 1) / n_splits;
+        for (size_t i = begin; i < end; ++i)
+            b.add_f32_tensor(tensors[i].name, tensors[i].ne, tensors[i].values);
+        b.write(n_splits == 1 ? path : split_path(path, k, n_splits));
+    }
+    return n_splits == 1 ? path : split_path(path, 0, n_splits);
 }
 
 } // namespace oracle::testing

@@ -1,5 +1,6 @@
 #include "reference/reference_scripts.hpp"
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -62,7 +63,10 @@ std::string run_capturing_output(const std::vector<std::string> &argv, int &exit
 } // namespace
 
 std::string run_reference_script(const std::string &script, const std::vector<std::string> &args) {
-    std::vector<std::string> argv = {GMAT_PYTHON_NUMPY, std::string(GMAT_REFERENCE_DIR) + "/" + script};
+    if (std::string(GMAT_PYTHON_NUMPY).empty())
+        throw std::runtime_error("no python3 with numpy was found when gmat was configured (set GMAT_PYTHON_NUMPY)");
+    // -B: no __pycache__ written into the source tree.
+    std::vector<std::string> argv = {GMAT_PYTHON_NUMPY, "-B", std::string(GMAT_REFERENCE_DIR) + "/" + script};
     argv.insert(argv.end(), args.begin(), args.end());
     int status = 0;
     const std::string output = run_capturing_output(argv, status);
@@ -76,20 +80,30 @@ std::string run_reference_script(const std::string &script, const std::vector<st
 }
 
 void make_llama_checkpoint(const std::filesystem::path &out_dir, const CheckpointOptions &o) {
-    std::vector<std::string> args = {
-        out_dir.string(),
-        "--hidden", std::to_string(o.hidden), "--intermediate", std::to_string(o.intermediate),
-        "--layers", std::to_string(o.layers), "--heads", std::to_string(o.heads),
-        "--kv-heads", std::to_string(o.kv_heads), "--vocab", std::to_string(o.vocab),
-        "--max-pos", std::to_string(o.max_pos), "--dtype", o.dtype, "--shards", std::to_string(o.shards),
-        "--seed", std::to_string(o.seed), "--rope-theta", format_number(o.rope_theta),
-        "--rms-eps", format_number(o.rms_eps), "--architecture", o.architecture};
+    std::vector<std::string> args = {out_dir.string()};
+    auto option = [&args](const char *flag, std::string value) {
+        args.emplace_back(flag);
+        args.push_back(std::move(value));
+    };
+    option("--hidden", std::to_string(o.hidden));
+    option("--intermediate", std::to_string(o.intermediate));
+    option("--layers", std::to_string(o.layers));
+    option("--heads", std::to_string(o.heads));
+    option("--kv-heads", std::to_string(o.kv_heads));
+    option("--vocab", std::to_string(o.vocab));
+    option("--max-pos", std::to_string(o.max_pos));
+    option("--dtype", o.dtype);
+    option("--shards", std::to_string(o.shards));
+    option("--seed", std::to_string(o.seed));
+    option("--rope-theta", format_number(o.rope_theta));
+    option("--rms-eps", format_number(o.rms_eps));
+    option("--architecture", o.architecture);
     if (o.head_dim)
-        args.insert(args.end(), {"--head-dim", std::to_string(*o.head_dim)});
+        option("--head-dim", std::to_string(*o.head_dim));
     if (o.tied)
-        args.push_back("--tied");
+        args.emplace_back("--tied");
     if (o.rope_scaling_llama3)
-        args.push_back("--rope-scaling-llama3");
+        args.emplace_back("--rope-scaling-llama3");
     run_reference_script("make_llama_checkpoint.py", args);
 }
 
@@ -97,9 +111,11 @@ std::vector<float> llama_reference_logits(const std::filesystem::path &model_dir
     std::string token_list;
     for (int32_t t : tokens)
         token_list += (token_list.empty() ? "" : ",") + std::to_string(t);
-    const auto out = std::filesystem::path(model_dir) / ("reference-logits-" + std::to_string(getpid()) + ".f32");
-    run_reference_script("llama_reference.py", {"--model", model_dir.string(), "--tokens", token_list,
-                                                "--out", out.string()});
+    static std::atomic<int> counter{0}; // unique per call, also across threads
+    const auto out = std::filesystem::temp_directory_path() /
+                     ("gmat-reference-logits-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + ".f32");
+    run_reference_script("llama_reference.py",
+                         {"--model", model_dir.string(), "--tokens", token_list, "--out", out.string()});
     std::ifstream in(out, std::ios::binary);
     const auto size = std::filesystem::file_size(out);
     std::vector<float> logits(size / sizeof(float));

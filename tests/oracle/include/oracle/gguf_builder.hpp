@@ -47,7 +47,7 @@ private:
     };
     std::unique_ptr<gguf_context, GgufDeleter> gguf_;
     std::unique_ptr<ggml_context, GgmlDeleter> tensors_; // tensor headers only (no_alloc)
-    std::deque<std::vector<uint8_t>> data_;               // tensor bytes at stable addresses
+    std::deque<std::vector<uint8_t>> data_;              // tensor bytes at stable addresses
 };
 
 } // namespace oracle

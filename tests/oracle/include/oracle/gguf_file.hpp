@@ -19,7 +19,7 @@ namespace oracle {
 
 class GgufFile;
 
-// One key/value pair; a view valid while its GgufFile lives. Reading a value as
+// One key/value pair; a view valid while its GgufFile lives (unmoved). Reading a value as
 // the wrong kind throws std::runtime_error naming the file, key and actual type.
 class GgufKv {
 public:
@@ -62,10 +62,10 @@ private:
 
 struct GgufTensorInfo {
     std::string name;
-    uint32_t type = 0;                  // ggml_type
+    uint32_t type = 0;                     // ggml_type
     std::array<int64_t, 4> ne{1, 1, 1, 1}; // ne[0] is the row length; unused dims are 1
-    uint64_t offset = 0;                // from the start of the data section
-    size_t size = 0;                    // bytes
+    uint64_t offset = 0;                   // from the start of the data section
+    size_t size = 0;                       // bytes
     int64_t n_elements() const { return ne[0] * ne[1] * ne[2] * ne[3]; }
 };
 

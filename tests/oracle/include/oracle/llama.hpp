@@ -18,8 +18,8 @@ struct llama_vocab;
 namespace oracle {
 
 struct LlamaOptions {
-    bool vocab_only = false;   // tokenizer and metadata only; logits() throws
-    uint32_t n_ctx = 256;      // longest token sequence logits() accepts
+    bool vocab_only = false; // tokenizer and metadata only; logits() throws
+    uint32_t n_ctx = 256;    // longest token sequence logits() accepts
     int n_threads = 2;
     bool check_tensors = true; // llama.cpp validates tensor data (NaN/Inf scales) while loading
 };

@@ -1,0 +1,84 @@
+#include "common/json.hpp"
+#include "tokenizer/pre_tokenizer_type.hpp"
+#include "tokenizer_json_fixture.hpp"
+
+#include <gtest/gtest.h>
+
+namespace gmat {
+namespace {
+
+const std::string llama3_regex =
+    R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
+const std::string qwen2_regex =
+    R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
+const std::string byte_level_no_regex = R"({"type": "ByteLevel", "add_prefix_space": false, "use_regex": false})";
+
+std::string split(const std::string &regex) {
+    return R"({"type": "Split", "pattern": {"Regex": )" + test::json_quote(regex) +
+           R"(}, "behavior": "Isolated", "invert": false})";
+}
+
+std::string sequence(const std::string &steps) { return R"({"type": "Sequence", "pretokenizers": [)" + steps + "]}"; }
+
+struct Detected {
+    std::string type;
+    std::vector<std::string> warnings;
+};
+
+Detected detect(const std::string &pre_tokenizer_json) {
+    const rapidjson::Document doc = json::parse_text(pre_tokenizer_json, "test");
+    Detected out;
+    out.type = detect_pre_tokenizer_type(doc.IsNull() ? nullptr : &doc, "tokenizer.json",
+                                         [&](const std::string &w) { out.warnings.push_back(w); });
+    return out;
+}
+
+TEST(PreTokenizerType, ByteLevelWithItsOwnRegexIsGpt2) {
+    const Detected d = detect(R"({"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true})");
+    EXPECT_EQ(d.type, "gpt-2");
+    EXPECT_TRUE(d.warnings.empty());
+}
+
+TEST(PreTokenizerType, Llama3SplitIsLlamaBpe) {
+    const Detected d = detect(sequence(split(llama3_regex) + ", " + byte_level_no_regex));
+    EXPECT_EQ(d.type, "llama-bpe");
+    EXPECT_TRUE(d.warnings.empty());
+}
+
+TEST(PreTokenizerType, Qwen2SplitIsQwen2) { EXPECT_EQ(detect(sequence(split(qwen2_regex) + ", " + byte_level_no_regex)).type, "qwen2"); }
+
+TEST(PreTokenizerType, IndividualDigitsBeforeByteLevelIsStarcoder) {
+    EXPECT_EQ(detect(sequence(R"({"type": "Digits", "individual_digits": true}, {"type": "ByteLevel"})")).type,
+              "starcoder");
+}
+
+TEST(PreTokenizerType, SameWordRegexWithExtraStepsFallsBackToThatTypeWithAWarning) {
+    const Detected d = detect(sequence(split(R"(\p{N}{1,3})") + ", " + split(llama3_regex) + ", " + byte_level_no_regex));
+    EXPECT_EQ(d.type, "llama-bpe");
+    ASSERT_EQ(d.warnings.size(), 1u);
+    EXPECT_NE(d.warnings[0].find("llama-bpe"), std::string::npos);
+}
+
+TEST(PreTokenizerType, UnknownRegexIsDefaultWithAWarning) {
+    const Detected d = detect(sequence(split(R"(\w+|\s+)") + ", " + byte_level_no_regex));
+    EXPECT_EQ(d.type, "default");
+    ASSERT_EQ(d.warnings.size(), 1u);
+    EXPECT_NE(d.warnings[0].find(R"(regex:\w+|\s+)"), std::string::npos) << d.warnings[0];
+}
+
+TEST(PreTokenizerType, SignatureListsSplitsDigitsAndByteLevelRegex) {
+    const rapidjson::Document doc = json::parse_text(
+        sequence(R"({"type": "Digits", "individual_digits": false}, )" + split("a") +
+                 R"(, {"type": "Split", "pattern": {"String": " "}}, {"type": "Punctuation"}, {"type": "ByteLevel"})"),
+        "test");
+    const auto signature = pre_tokenizer_signature(&doc);
+    ASSERT_EQ(signature.size(), 5u);
+    EXPECT_EQ(signature[0], "digits");
+    EXPECT_EQ(signature[1], "regex:a");
+    EXPECT_EQ(signature[2], "string: ");
+    EXPECT_EQ(signature[3], "Punctuation");
+    EXPECT_EQ(signature[4].substr(0, 9), "regex:'s|");
+}
+
+} // namespace
+} // namespace gmat
