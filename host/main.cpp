@@ -10,6 +10,7 @@ int main(int argc, char **argv) {
                  "of quantization profiles to GGUF files for llama.cpp, ollama and LM Studio."};
     app.set_version_flag("--version", GMAT_VERSION);
     app.require_subcommand(1);
+    app.fallthrough(); // global options may follow the command too
     gmat::cli::GlobalOptions global;
     app.add_option("--plugin-dir", global.plugin_dirs,
                    "Also load plugins from this folder (searched first; repeatable). Then GMAT_PLUGIN_PATH "
@@ -19,6 +20,8 @@ int main(int argc, char **argv) {
     gmat::cli::add_export_command(app, global);
     gmat::cli::add_inspect_command(app, global);
     gmat::cli::add_plugins_command(app, global);
+    gmat::cli::add_bench_command(app, global);
+    gmat::cli::add_check_plugin_command(app, global);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &e) {

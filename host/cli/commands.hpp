@@ -26,5 +26,7 @@ void add_import_command(CLI::App &app, GlobalOptions &global);
 void add_export_command(CLI::App &app, GlobalOptions &global);
 void add_inspect_command(CLI::App &app, GlobalOptions &global);
 void add_plugins_command(CLI::App &app, GlobalOptions &global);
+void add_bench_command(CLI::App &app, GlobalOptions &global);
+void add_check_plugin_command(CLI::App &app, GlobalOptions &global);
 
 } // namespace gmat::cli

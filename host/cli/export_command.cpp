@@ -26,6 +26,7 @@ struct ExportArgs {
     bool generate_config = false;
     bool dry_run = false;
     unsigned threads = 0;
+    std::vector<std::string> skip_tensors;
 };
 
 void print_plan(const ExportPlan &plan) {
@@ -58,6 +59,7 @@ void run(GlobalOptions &global, const ExportArgs &args) {
     const std::string config_name = args.config.empty() ? "generated export config" : args.config;
     ExportPlanOptions plan_options;
     if (args.shard_size_mb) plan_options.shard_size_bytes = *args.shard_size_mb * 1000000ull;
+    plan_options.skip_tensors = args.skip_tensors;
     const ExportPlan plan = plan_export(store, config, config_name, registry, plan_options);
     if (args.dry_run) return print_plan(plan);
     if (args.output.has_parent_path()) fs::create_directories(args.output.parent_path());
@@ -91,6 +93,10 @@ void add_export_command(CLI::App &app, GlobalOptions &global) {
                   "Print the resolved per-tensor table (name, shape, type, bytes, reason), total size and bits per "
                   "weight without writing anything");
     cmd->add_option("-t,--threads", args->threads, "Worker threads (default: all cores); output is identical for any count");
+    cmd->add_option("--skip-tensor", args->skip_tensors,
+                    "Leave this store tensor (UUID or source name) out of the output, e.g. one that `gmat inspect "
+                    "--verify` reports corrupt (repeatable); llama.cpp may then refuse the file if it needs it")
+        ->allow_extra_args(false); // one value per --skip-tensor
     cmd->callback([&global, args] { run(global, *args); });
 }
 

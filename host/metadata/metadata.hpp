@@ -14,7 +14,9 @@ namespace gmat {
 using MetadataValue = std::variant<uint8_t, int8_t, uint16_t, int16_t, uint32_t, int32_t, float, bool,
                                    std::string, uint64_t, int64_t, double, std::vector<std::string>,
                                    std::vector<int32_t>, std::vector<float>, std::vector<uint32_t>,
-                                   std::vector<int64_t>, std::vector<uint8_t>>;
+                                   std::vector<int64_t>, std::vector<uint8_t>, std::vector<int8_t>,
+                                   std::vector<uint16_t>, std::vector<int16_t>, std::vector<uint64_t>,
+                                   std::vector<double>>;
 
 class Metadata {
 public:

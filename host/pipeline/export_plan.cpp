@@ -50,6 +50,18 @@ std::map<std::string, std::string> explicit_names(const Store &store, const Expo
     return by_uuid;
 }
 
+// The UUIDs of the tensors --skip-tensor names, by UUID or source name.
+std::set<std::string> skipped_uuids(const Store &store, const std::vector<std::string> &skip) {
+    std::set<std::string> uuids;
+    for (const auto &key : skip) {
+        const StoredTensor *t = store.find_uuid(key);
+        if (!t) t = store.find_name(key);
+        if (!t) throw GmatError("--skip-tensor '" + key + "': no tensor with that UUID or name in " + store.dir().string());
+        uuids.insert(t->uuid);
+    }
+    return uuids;
+}
+
 void assign_shards(ExportPlan &plan, std::optional<uint64_t> shard_size) {
     uint64_t in_shard = 0;
     uint32_t shard = 0;
@@ -78,8 +90,13 @@ ExportPlan plan_export(const Store &store, const ExportConfig &config, const std
     plan.architecture = arch.gguf_architecture();
     plan.generated = arch.generated_tensors(hf);
     const auto named = explicit_names(store, config, ctx);
+    const auto skipped = skipped_uuids(store, options.skip_tensors);
     std::set<std::string> used_names;
     for (const auto &stored : store.tensors()) {
+        if (skipped.contains(stored.uuid)) {
+            plan.notes.push_back("skipped '" + stored.name + "' (uuid " + stored.uuid + "): --skip-tensor");
+            continue;
+        }
         PlannedTensor t;
         auto it = named.find(stored.uuid);
         if (it != named.end()) {

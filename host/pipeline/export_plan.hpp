@@ -33,6 +33,9 @@ struct PlannedTensor {
 
 struct ExportPlanOptions {
     std::optional<uint64_t> shard_size_bytes; // overrides the config's
+    // Store tensors (UUIDs or source names) left out of the output, so a store
+    // with a corrupt tensor can still export the rest; each must exist.
+    std::vector<std::string> skip_tensors;
 };
 
 struct ExportPlan {

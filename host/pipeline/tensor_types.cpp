@@ -83,7 +83,7 @@ std::string fit_to_rows(const std::string &type, const PlannedTensor &t, const P
     }
     const QuantType *q = registry.find_quant_type(type);
     if (q && !q->fits_row(t.n_cols)) {
-        why = "row length " + std::to_string(t.n_cols) + " is not a multiple of " + type + "'s block of " +
+        why = "fallback: row length " + std::to_string(t.n_cols) + " is not a multiple of " + type + "'s block of " +
               std::to_string(q->block_elements()) + " -> f16";
         return "f16";
     }
@@ -151,13 +151,13 @@ void assign_tensor_types(ExportPlan &plan, const Store &, const ExportConfig &co
                 t.fallback = false;
                 std::string why;
                 type = fit_to_rows(type, t, registry, why);
-                if (!why.empty()) t.fallback = true, t.reason += "; fallback: " + why;
+                if (!why.empty()) t.fallback = true, t.reason += "; " + why;
             }
         }
         if (mix.empty() && t.shape.size() >= 2 && t.reason == "default type") {
             std::string why;
             type = fit_to_rows(type, t, registry, why);
-            if (!why.empty()) t.fallback = true, t.reason = "fallback: " + why;
+            if (!why.empty()) t.fallback = true, t.reason = why;
         }
         if (t.fallback) plan.notes.push_back(t.gguf_name + ": " + t.reason);
         const QuantType *q = registry.find_quant_type(type);

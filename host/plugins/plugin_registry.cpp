@@ -59,6 +59,18 @@ bool name_matches_file(const std::string &name, const fs::path &file) {
                             stem[name.size()] == '-');
 }
 
+// The .so files of a folder in name order, or the entry itself when it names one file.
+std::vector<fs::path> plugin_files(const fs::path &entry) {
+    std::error_code ec;
+    if (fs::is_regular_file(entry, ec)) return {entry};
+    std::vector<fs::path> files;
+    if (!fs::is_directory(entry, ec)) return files;
+    for (const auto &item : fs::directory_iterator(entry, ec))
+        if (item.path().extension() == ".so") files.push_back(item.path());
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
 struct Candidate {
     fs::path file;
     std::shared_ptr<const LoadedLibrary> library;
@@ -140,12 +152,7 @@ PluginRegistry PluginRegistry::load(const std::vector<fs::path> &dirs) {
         std::error_code ec;
         const fs::path canonical = fs::weakly_canonical(dir, ec);
         registry.searched_.push_back(ec ? dir : canonical);
-        if (!fs::is_directory(dir, ec)) continue;
-        std::vector<fs::path> files;
-        for (const auto &entry : fs::directory_iterator(dir, ec))
-            if (entry.path().extension() == ".so") files.push_back(entry.path());
-        std::sort(files.begin(), files.end());
-        for (const fs::path &file : files) {
+        for (const fs::path &file : plugin_files(dir)) {
             const fs::path real = fs::weakly_canonical(file, ec);
             if (!seen.insert(ec ? file : real).second) continue;
             std::string why;
@@ -209,7 +216,11 @@ void PluginRegistry::add_candidate(const fs::path &file, std::shared_ptr<const L
             auto type = std::make_unique<QuantType>(library, api, i, d->name);
             if (const QuantType *existing = find_quant_type(type->name())) {
                 conflicts_.push_back("type '" + type->name() + "' of plugin '" + d->name + "' (" + file.string() +
-                                     ") is shadowed by plugin '" + existing->plugin_name() + "'");
+                                     ") is shadowed by plugin '" + existing->plugin_name() +
+                                     "', which comes first in the search path; select it as '" + d->name + ":" +
+                                     type->name() + "'");
+                info.provides.push_back(std::string(d->name) + ":" + type->name());
+                shadowed_types_.push_back(std::move(type));
                 continue;
             }
             info.provides.push_back(type->name());
@@ -240,9 +251,19 @@ std::vector<const QuantType *> PluginRegistry::quant_types() const {
 }
 
 const QuantType *PluginRegistry::find_quant_type(std::string_view name) const {
+    if (const size_t colon = name.find(':'); colon != std::string_view::npos)
+        return find_qualified(name.substr(0, colon), name.substr(colon + 1));
     const std::string wanted = lower(name);
     for (const auto &t : quant_types_)
         if (lower(t->name()) == wanted) return t.get();
+    return nullptr;
+}
+
+const QuantType *PluginRegistry::find_qualified(std::string_view plugin, std::string_view type) const {
+    const std::string wanted_plugin = lower(plugin), wanted_type = lower(type);
+    for (const auto *types : {&quant_types_, &shadowed_types_})
+        for (const auto &t : *types)
+            if (lower(t->plugin_name()) == wanted_plugin && lower(t->name()) == wanted_type) return t.get();
     return nullptr;
 }
 
@@ -254,6 +275,22 @@ const QuantType *PluginRegistry::find_quant_type_by_gguf(uint32_t gguf_type) con
 
 const QuantType &PluginRegistry::quant_type(std::string_view name) const {
     if (const QuantType *t = find_quant_type(name)) return *t;
+    if (const size_t colon = name.find(':'); colon != std::string_view::npos) {
+        const std::string plugin = lower(name.substr(0, colon));
+        for (const PluginInfo &p : plugins_) {
+            if (lower(p.name) != plugin) continue;
+            std::string provides;
+            for (const auto &t : p.provides) provides += (provides.empty() ? "" : ", ") + t;
+            throw GmatError("type not available: plugin '" + p.name + "' provides no type '" +
+                            std::string(name.substr(colon + 1)) + "' (it provides: " + provides + ")");
+        }
+        std::string loaded;
+        for (const PluginInfo &p : plugins_)
+            if (p.kind == GMAT_PLUGIN_QUANT) loaded += (loaded.empty() ? "" : ", ") + p.name;
+        throw GmatError("type not available: no quant plugin named '" + std::string(name.substr(0, colon)) +
+                        "' is loaded, so '" + std::string(name) + "' cannot be served (quant plugins loaded: " +
+                        (loaded.empty() ? "none" : loaded) + ")");
+    }
     std::string available;
     for (const auto &t : quant_types_) available += (available.empty() ? "" : ", ") + t->name();
     throw GmatError("type not available: no plugin provides " + std::string(name) +

@@ -50,7 +50,8 @@ void collect_added_tokens_decoder(const TokenizerFolder &folder, std::vector<Add
         if (error != std::errc() || end != key.data() + key.size())
             throw GmatError(context + ": key is not a token id");
         const auto &entry = json::require_object(it->value, context);
-        std::string content = json::require_string(json::require_member(entry, "content", context), context + ".content");
+        std::string content =
+            json::require_string(json::require_member(entry, "content", context), context + ".content");
         if (content.empty()) throw GmatError(context + ".content: empty token text");
         const auto *special = find_member(entry, "special");
         std::optional<bool> is_special;
@@ -98,13 +99,13 @@ void apply_added_tokens(Vocabulary &vocab, const std::vector<AddedToken> &tokens
         }
         const bool control = token.special.value_or(false) || looks_special(token.content);
         std::string text = control ? token.content : replace_metaspace_with_space(token.content);
-        TokenType type = TokenType::Normal;
+        TokenType type = control ? TokenType::Control : TokenType::UserDefined;
         if (token.id < vocab.size()) {
             if (vocab.types[token.id] == TokenType::Unknown) type = TokenType::Unknown;
             if (vocab.types[token.id] != TokenType::Unused && vocab.tokens[token.id] != text &&
                 vocab.tokens[token.id] != token.content)
-                warn(token.origin + ": replacing token " + std::to_string(token.id) + " \"" +
-                     vocab.tokens[token.id] + "\" with \"" + text + "\"");
+                warn(token.origin + ": replacing token " + std::to_string(token.id) + " \"" + vocab.tokens[token.id] +
+                     "\" with \"" + text + "\"");
         }
         vocab.set_token(token.id, std::move(text), type, vocab.added_score);
     }

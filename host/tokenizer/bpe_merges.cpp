@@ -32,7 +32,8 @@ void check_merges(const std::vector<HfBpeMerge> &merges, const TokenIndex &vocab
 std::vector<std::string> gguf_merge_strings(const std::vector<HfBpeMerge> &merges) {
     std::vector<std::string> out;
     out.reserve(merges.size());
-    for (const HfBpeMerge &merge : merges) out.push_back(with_encoded_spaces(merge.left) + " " + with_encoded_spaces(merge.right));
+    for (const HfBpeMerge &merge : merges)
+        out.push_back(with_encoded_spaces(merge.left) + " " + with_encoded_spaces(merge.right));
     return out;
 }
 

@@ -85,12 +85,11 @@ Vocabulary hf_bpe_vocabulary(const HfTokenizerJson &tokenizer, const WarningSink
     // An unk_token outside model.vocab (only in added_tokens) is found later by
     // its text through tokenizer_config.json, as HF resolves it.
     if (tokenizer.unk_token)
-        if (auto unk = index.find(*tokenizer.unk_token); unk != index.end()) vocab.source_special_ids["unk"] = unk->second;
+        if (auto unk = index.find(*tokenizer.unk_token); unk != index.end())
+            vocab.source_special_ids["unk"] = unk->second;
     read_normalizer_flags(tokenizer, vocab);
-    if (flavour == HfBpeFlavour::ByteLevel)
-        finish_byte_level_vocabulary(vocab, tokenizer, warn);
-    else
-        finish_sentencepiece_style_vocabulary(vocab, tokenizer, index);
+    if (flavour == HfBpeFlavour::ByteLevel) finish_byte_level_vocabulary(vocab, tokenizer, warn);
+    else finish_sentencepiece_style_vocabulary(vocab, tokenizer, index);
     return vocab;
 }
 

@@ -12,7 +12,8 @@ namespace {
 
 uint32_t token_id(const rapidjson::Value &value, const std::string &context) {
     const uint64_t id = json::require_uint(value, context);
-    if (id >= std::numeric_limits<int32_t>::max()) throw GmatError(context + ": token id " + std::to_string(id) + " is too large");
+    if (id >= std::numeric_limits<int32_t>::max())
+        throw GmatError(context + ": token id " + std::to_string(id) + " is too large");
     return static_cast<uint32_t>(id);
 }
 
@@ -107,7 +108,8 @@ HfTokenizerJson parse_hf_tokenizer_json(const rapidjson::Value &root, const std:
     for (const char *key : {"continuing_subword_prefix", "end_of_word_suffix"}) {
         const auto *affix = find_member(model, key);
         if (affix && !affix->IsNull() && !(affix->IsString() && affix->GetStringLength() == 0))
-            throw GmatError(file + ": model." + key + " is set; BPE with word affixes (WordPiece-style) is not supported");
+            throw GmatError(file + ": model." + key +
+                            " is set; BPE with word affixes (WordPiece-style) is not supported");
     }
     out.vocab = parse_vocab(model, file);
     out.merges = parse_merges(model, file);

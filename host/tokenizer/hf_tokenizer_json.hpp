@@ -25,9 +25,9 @@ struct HfBpeMerge {
 };
 
 struct HfTokenizerJson {
-    std::string file; // for messages
+    std::string file;                                    // for messages
     std::vector<std::pair<std::string, uint32_t>> vocab; // model.vocab, in file order
-    std::vector<HfBpeMerge> merges;                       // model.merges, in rank order
+    std::vector<HfBpeMerge> merges;                      // model.merges, in rank order
     bool byte_fallback = false;
     bool ignore_merges = false;
     std::optional<std::string> unk_token;
@@ -50,8 +50,8 @@ template <class Visit>
 void for_each_step(const rapidjson::Value *section, Visit &&visit) {
     if (!section || !section->IsObject()) return;
     auto type = section->FindMember("type");
-    const bool sequence = type != section->MemberEnd() && type->value.IsString() &&
-                          std::string(type->value.GetString()) == "Sequence";
+    const bool sequence =
+        type != section->MemberEnd() && type->value.IsString() && std::string(type->value.GetString()) == "Sequence";
     if (!sequence) {
         visit(*section);
         return;

@@ -56,8 +56,9 @@ WireField ProtobufWireReader::read_tag() {
     const uint64_t number = tag >> 3;
     const auto type = static_cast<uint8_t>(tag & 7);
     if (number == 0 || number > 0x1fffffff) fail("invalid field number " + std::to_string(number));
-    if (type == 3 || type == 4) fail("field " + std::to_string(number) + " uses a group (wire type " +
-                                     std::to_string(type) + "), which SentencePiece models never contain");
+    if (type == 3 || type == 4)
+        fail("field " + std::to_string(number) + " uses a group (wire type " + std::to_string(type) +
+             "), which SentencePiece models never contain");
     if (type > 5) fail("field " + std::to_string(number) + " has invalid wire type " + std::to_string(type));
     return {static_cast<uint32_t>(number), static_cast<WireType>(type)};
 }

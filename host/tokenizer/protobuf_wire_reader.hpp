@@ -23,15 +23,14 @@ class ProtobufWireReader {
 public:
     // file: shown in errors; message: the message path being read
     // ("ModelProto.pieces[3]"); base_offset: where bytes start in the file.
-    ProtobufWireReader(std::span<const uint8_t> bytes, std::string file, std::string message,
-                       size_t base_offset = 0);
+    ProtobufWireReader(std::span<const uint8_t> bytes, std::string file, std::string message, size_t base_offset = 0);
 
     bool at_end() const { return pos_ == bytes_.size(); }
     WireField read_tag();
     uint64_t read_varint();
-    float read_float();  // fixed32
-    bool read_bool();    // varint 0/1
-    int32_t read_int32(); // varint, negative values sign-extended to 10 bytes
+    float read_float();                    // fixed32
+    bool read_bool();                      // varint 0/1
+    int32_t read_int32();                  // varint, negative values sign-extended to 10 bytes
     std::span<const uint8_t> read_bytes(); // length-delimited payload
     std::string read_string();
     // A reader over the next length-delimited field, for a nested message.

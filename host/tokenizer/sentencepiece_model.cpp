@@ -90,8 +90,9 @@ void parse_normalizer_spec(ProtobufWireReader reader, SentencePieceModel &model)
 
 void check_special_id(const SentencePieceModel &model, const char *name, int32_t id, const std::string &file) {
     if (id < -1 || (id >= 0 && static_cast<size_t>(id) >= model.pieces.size()))
-        throw GmatError(file + ": trainer_spec." + name + " = " + std::to_string(id) + " is not a piece id (model has " +
-                        std::to_string(model.pieces.size()) + " pieces; -1 means none)");
+        throw GmatError(file + ": trainer_spec." + name + " = " + std::to_string(id) +
+                        " is not a piece id (model has " + std::to_string(model.pieces.size()) +
+                        " pieces; -1 means none)");
 }
 
 } // namespace

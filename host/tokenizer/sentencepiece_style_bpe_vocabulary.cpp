@@ -37,8 +37,7 @@ bool adds_space_prefix(const HfTokenizerJson &tokenizer) {
             prefix |= std::string(scheme->GetString()) != "never";
         else if (const auto *legacy = find_member(step, "add_prefix_space"); legacy && legacy->IsBool())
             prefix |= legacy->GetBool();
-        else
-            prefix = true; // the Metaspace default
+        else prefix = true; // the Metaspace default
     });
     return prefix;
 }

@@ -16,7 +16,7 @@ Vocabulary sentencepiece_vocabulary(const SentencePieceModel &model, const std::
         vocab.types.push_back(static_cast<TokenType>(piece.type));
         vocab.scores.push_back(piece.score);
     }
-    vocab.add_space_prefix = true;
+    vocab.add_space_prefix = model.add_dummy_prefix;
 
     const std::pair<const char *, int32_t> ids[] = {
         {"unk", model.unk_id}, {"bos", model.bos_id}, {"eos", model.eos_id}, {"pad", model.pad_id}};

@@ -22,7 +22,8 @@ std::optional<std::string> configured_token_text(const TokenizerFolder &folder, 
     if (!entry || entry->IsNull()) return std::nullopt;
     const std::string context = folder.describe(file) + ": " + key;
     if (entry->IsString()) return json::require_string(*entry, context);
-    if (entry->IsObject()) return json::require_string(json::require_member(*entry, "content", context), context + ".content");
+    if (entry->IsObject())
+        return json::require_string(json::require_member(*entry, "content", context), context + ".content");
     throw GmatError(context + ": expected a token string or {\"content\": ...}, found " + json::type_name(*entry));
 }
 
@@ -37,7 +38,8 @@ std::optional<int64_t> configured_token_id(const TokenizerFolder &folder, const 
         if (const auto *text_config = find_member(*root, "text_config")) entry = find_member(*text_config, key.c_str());
     if (!entry || entry->IsNull() || entry->IsArray()) return std::nullopt;
     const std::string context = folder.describe(file) + ": " + key;
-    if (!entry->IsInt64()) throw GmatError(context + ": expected an integer token id, found " + json::type_name(*entry));
+    if (!entry->IsInt64())
+        throw GmatError(context + ": expected an integer token id, found " + json::type_name(*entry));
     if (entry->GetInt64() < 0) {
         warn(context + " = " + std::to_string(entry->GetInt64()) + " is negative; ignoring it");
         return std::nullopt;
@@ -104,8 +106,8 @@ uint32_t option_id(const std::string &role, int64_t id, const Vocabulary &vocab)
     }
     if (!known) throw GmatError("special_token_ids: unknown role \"" + role + "\" (known: " + roles + ")");
     if (id < 0 || static_cast<uint64_t>(id) >= vocab.size())
-        throw GmatError("special_token_ids: " + role + " = " + std::to_string(id) + " is not a token id (vocabulary has " +
-                        std::to_string(vocab.size()) + " tokens)");
+        throw GmatError("special_token_ids: " + role + " = " + std::to_string(id) +
+                        " is not a token id (vocabulary has " + std::to_string(vocab.size()) + " tokens)");
     return static_cast<uint32_t>(id);
 }
 
@@ -145,10 +147,11 @@ const std::vector<SpecialTokenRole> &special_token_roles() {
 }
 
 SpecialTokens resolve_special_tokens(const TokenizerFolder &folder, const Vocabulary &vocab,
-                                     const rapidjson::Value *post_processor, const TokenizerOptions &options,
-                                     const Warn &warn) {
+                                     const TokenizerOptions &options, const Warn &warn) {
     SpecialTokens out;
-    const PostProcessorTemplate tmpl = read_post_processor_template(post_processor);
+    const auto *tokenizer_json = folder.json("tokenizer.json");
+    const PostProcessorTemplate tmpl =
+        read_post_processor_template(tokenizer_json ? find_member(*tokenizer_json, "post_processor") : nullptr);
     for (const auto &[role, id] : options.special_token_ids) out.ids[role] = option_id(role, id, vocab);
     const RoleResolver resolver(folder, vocab, tmpl, warn);
     for (const auto &role : special_token_roles())

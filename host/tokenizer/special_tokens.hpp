@@ -45,8 +45,10 @@ struct SpecialTokens {
     std::map<std::string, bool> add;     // "bos" / "eos" / "sep" -> add_<x>_token
 };
 
+// The post_processor is read from tokenizer.json whenever the folder has one,
+// also when the vocabulary came from tokenizer.model (as gguf-py does).
 SpecialTokens resolve_special_tokens(const TokenizerFolder &folder, const Vocabulary &vocab,
-                                     const rapidjson::Value *post_processor, const TokenizerOptions &options,
+                                     const TokenizerOptions &options,
                                      const std::function<void(const std::string &)> &warn);
 
 } // namespace gmat

@@ -39,14 +39,17 @@ BaseVocabulary load_base_vocabulary(const TokenizerFolder &folder, const Warning
     }
     if (has_json) {
         if (has_model) warn(folder.describe("tokenizer.model") + " is not a SentencePiece model; using tokenizer.json");
-        HfTokenizerJson parsed = parse_hf_tokenizer_json(*folder.json("tokenizer.json"), folder.describe("tokenizer.json"));
+        HfTokenizerJson parsed =
+            parse_hf_tokenizer_json(*folder.json("tokenizer.json"), folder.describe("tokenizer.json"));
         Vocabulary vocab = hf_bpe_vocabulary(parsed, warn);
         return {std::move(vocab), std::move(parsed)};
     }
     std::string hint;
     if (folder.has("vocab.json")) hint = " (vocab.json + merges.txt slow tokenizers are not supported)";
-    throw GmatError(folder.dir().string() + ": no tokenizer found: expected tokenizer.model (SentencePiece) or "
-                    "tokenizer.json (HF tokenizers)" + hint);
+    throw GmatError(folder.dir().string() +
+                    ": no tokenizer found: expected tokenizer.model (SentencePiece) or "
+                    "tokenizer.json (HF tokenizers)" +
+                    hint);
 }
 
 // tokenizer_config.json add_prefix_space wins over the tokenizer's own
@@ -104,8 +107,7 @@ void erase_tokenizer_keys(Metadata &out) {
 
 } // namespace
 
-void append_tokenizer_metadata(const std::filesystem::path &model_dir, const TokenizerOptions &options,
-                               Metadata &out) {
+void append_tokenizer_metadata(const std::filesystem::path &model_dir, const TokenizerOptions &options, Metadata &out) {
     const WarningSink warn = options.warn ? options.warn : [](const std::string &message) {
         std::cerr << "gmat: warning: " << message << "\n";
     };
@@ -116,8 +118,7 @@ void append_tokenizer_metadata(const std::filesystem::path &model_dir, const Tok
     apply_added_tokens(vocab, collect_added_tokens(folder, tokenizer_json), options.vocab_size, warn);
     fit_to_vocab_size(vocab, options.vocab_size);
     vocab.validate();
-    const SpecialTokens special = resolve_special_tokens(
-        folder, vocab, tokenizer_json ? tokenizer_json->post_processor : nullptr, options, warn);
+    const SpecialTokens special = resolve_special_tokens(folder, vocab, options, warn);
 
     // Everything is gathered before out changes, so a failure leaves it untouched.
     Metadata keys;

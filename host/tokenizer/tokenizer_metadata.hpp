@@ -19,7 +19,6 @@ namespace gmat {
 // Replaces every "tokenizer.*" key in out with the folder's tokenizer. Throws
 // GmatError naming the file and field on malformed input, and a clear error
 // when the folder holds neither tokenizer.model nor tokenizer.json.
-void append_tokenizer_metadata(const std::filesystem::path &model_dir, const TokenizerOptions &options,
-                               Metadata &out);
+void append_tokenizer_metadata(const std::filesystem::path &model_dir, const TokenizerOptions &options, Metadata &out);
 
 } // namespace gmat

@@ -71,8 +71,7 @@ void Vocabulary::validate() const {
     for (size_t id = 0; id < tokens.size(); ++id) {
         const std::string &text = tokens[id];
         if (text.empty()) throw GmatError(source + ": token " + std::to_string(id) + " has empty text");
-        if (!is_valid_utf8(text))
-            throw GmatError(source + ": token " + std::to_string(id) + " is not valid UTF-8");
+        if (!is_valid_utf8(text)) throw GmatError(source + ": token " + std::to_string(id) + " is not valid UTF-8");
         const auto [it, inserted] = first_id.emplace(text, id);
         if (!inserted)
             throw GmatError(source + ": token text " + quoted(text) + " appears at ids " + std::to_string(it->second) +

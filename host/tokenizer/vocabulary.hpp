@@ -23,7 +23,7 @@ struct Vocabulary {
     std::string pre;   // tokenizer.ggml.pre
     std::vector<std::string> tokens;
     std::vector<TokenType> types;
-    std::vector<float> scores; // empty when the model has none (gpt2)
+    std::vector<float> scores;       // empty when the model has none (gpt2)
     std::vector<std::string> merges; // "left right", in rank order; gpt2 only
     // Score given to added tokens (scored vocabularies only).
     float added_score = added_token_score;

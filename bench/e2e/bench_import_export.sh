@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# End-to-end speed: `gmat import` + `gmat export` of an HF checkpoint versus
+# llama.cpp's quantizer (llama_model_quantize) on the BF16 GGUF of the same
+# model, same mix, same threads. Prints both times, the ratio, and peak RSS.
+#
+# Usage: bench/e2e/bench_import_export.sh [MIX] [THREADS] [SIZE]
+#   MIX: q8_0 (default), q4_k_m, ...   SIZE: small (default) | medium | large
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+build="${GMAT_BUILD_DIR:-$root/build}"
+gmat="$build/bin/gmat"
+timer="$build/bin/llama_quantize_timer"
+python="${PYTHON:-/usr/bin/python3}"
+mix="${1:-q8_0}"
+threads="${2:-$(nproc)}"
+size="${3:-small}"
+declare -A ftype=([q8_0]=7 [q4_0]=2 [q4_1]=3 [q5_0]=8 [q5_1]=9 [q2_k]=10 [q3_k_s]=11 [q3_k_m]=12 [q3_k_l]=13
+                  [q4_k_s]=14 [q4_k_m]=15 [q5_k_s]=16 [q5_k_m]=17 [q6_k]=18 [iq4_nl]=25 [iq4_xs]=30)
+case "$size" in
+  small)  dims=(--hidden 512 --intermediate 1536 --layers 4 --heads 8 --kv-heads 4 --vocab 8192) ;;
+  medium) dims=(--hidden 1024 --intermediate 2816 --layers 8 --heads 16 --kv-heads 4 --vocab 32000) ;;
+  large)  dims=(--hidden 2048 --intermediate 5632 --layers 12 --heads 16 --kv-heads 4 --vocab 32000) ;;
+  *) echo "unknown size $size" >&2; exit 2 ;;
+esac
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+"$python" "$root/tests/reference/make_llama_checkpoint.py" "$work/hf" "${dims[@]}" --dtype bf16 >/dev/null
+
+measure() { # prints "seconds max_rss_kb"
+  /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>&1
+  cat "$work/time"
+}
+read -r import_s import_rss < <(measure "$gmat" import -m "$work/hf" -o "$work/store" -q -t "$threads")
+echo "{\"quantization\": {\"default_type\": \"$mix\", \"scale_optimization\": \"standard\"}}" > "$work/export.json"
+read -r export_s export_rss < <(measure "$gmat" export -m "$work/store/model.gmat" -c "$work/export.json" -o "$work/gmat.gguf" -q -t "$threads")
+echo '{"quantization": {"default_type": "bf16"}}' > "$work/bf16.json"
+"$gmat" export -m "$work/store/model.gmat" -c "$work/bf16.json" -o "$work/bf16.gguf" -q >/dev/null
+read -r llama_s llama_rss < <(measure "$timer" "$work/bf16.gguf" "$work/llama.gguf" "${ftype[$mix]}" "$threads")
+gmat_s=$(echo "$import_s + $export_s" | bc -l)
+printf 'model: %s BF16 (%s), mix %s, %s threads\n' "$(du -sh "$work/hf" | cut -f1)" "$size" "$mix" "$threads"
+printf 'gmat import            %8.2f s  peak RSS %6d MB\n' "$import_s" $((import_rss / 1024))
+printf 'gmat export            %8.2f s  peak RSS %6d MB\n' "$export_s" $((export_rss / 1024))
+printf 'llama_model_quantize   %8.2f s  peak RSS %6d MB\n' "$llama_s" $((llama_rss / 1024))
+printf 'ratio (gmat import+export) / llama quantize: %.2f\n' "$(echo "$gmat_s / $llama_s" | bc -l)"
+printf 'ratio gmat export / llama quantize:          %.2f\n' "$(echo "$export_s / $llama_s" | bc -l)"

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Peak resident memory of `gmat import` on a ~1.5 GB BF16 checkpoint (goal:
+# under 1 GiB: memory follows the chunk buffers, not the model).
+# Usage: bench/e2e/import_rss.sh [THREADS]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+gmat="${GMAT_BUILD_DIR:-$root/build}/bin/gmat"
+threads="${1:-$(nproc)}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+/usr/bin/python3 "$root/tests/reference/make_llama_checkpoint.py" "$work/hf" --hidden 2048 --intermediate 5632 \
+  --layers 12 --heads 16 --kv-heads 4 --vocab 32000 --dtype bf16 --shards 2 >/dev/null
+bytes=$(du -sb "$work/hf" | cut -f1)
+/usr/bin/time -f "%e %M" -o "$work/time" "$gmat" import -m "$work/hf" -o "$work/store" -q -t "$threads" >/dev/null
+read -r seconds rss_kb < "$work/time"
+printf 'checkpoint %.2f GB BF16, %s threads: import %.1f s, peak RSS %d MB (%.2f of the model size)\n' \
+  "$(echo "$bytes / 1000000000" | bc -l)" "$threads" "$seconds" $((rss_kb / 1024)) "$(echo "$rss_kb * 1024 / $bytes" | bc -l)"
