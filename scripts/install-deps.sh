@@ -14,6 +14,7 @@ packages=(
   python3-numpy                          # reference forward passes in tests
   clang libclang-rt-14-dev               # fuzzers and sanitizer runtime
   time bc                                # end-to-end benchmark scripts
+  libsentencepiece-dev                   # trains real SentencePiece models in tokenizer tests
 )
 sudo_cmd=()
 [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)

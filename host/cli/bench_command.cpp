@@ -26,13 +26,13 @@ struct BenchArgs {
 
 std::string rate(double values_per_second) {
     char text[32];
-    std::snprintf(text, sizeof text, "%.1f M/s", values_per_second / 1e6);
+    std::snprintf(text, sizeof text, "%.1f M values/s", values_per_second / 1e6);
     return text;
 }
 
 void print_row(const std::string &who, const std::string &quantize, const std::string &dequantize,
                const std::string &error) {
-    std::printf("  %-12s %-16s %-16s %s\n", who.c_str(), quantize.c_str(), dequantize.c_str(), error.c_str());
+    std::printf("  %-11s %-19s %-19s %s\n", who.c_str(), quantize.c_str(), dequantize.c_str(), error.c_str());
 }
 
 void print_measurement(const std::string &who, const bench::QuantMeasurement &m, uint64_t values) {

@@ -23,6 +23,7 @@ struct ExportArgs {
     std::string config;
     fs::path output = "model.gguf";
     std::optional<uint64_t> shard_size_mb;
+    std::string imatrix;
     bool generate_config = false;
     bool dry_run = false;
     unsigned threads = 0;
@@ -59,6 +60,7 @@ void run(GlobalOptions &global, const ExportArgs &args) {
     const std::string config_name = args.config.empty() ? "generated export config" : args.config;
     ExportPlanOptions plan_options;
     if (args.shard_size_mb) plan_options.shard_size_bytes = *args.shard_size_mb * 1000000ull;
+    if (!args.imatrix.empty()) plan_options.imatrix = args.imatrix;
     plan_options.skip_tensors = args.skip_tensors;
     const ExportPlan plan = plan_export(store, config, config_name, registry, plan_options);
     if (args.dry_run) return print_plan(plan);
@@ -88,6 +90,9 @@ void add_export_command(CLI::App &app, GlobalOptions &global) {
                                                  "<stem>-00001-of-0000N.gguf");
     cmd->add_option("--shard-size", args->shard_size_mb, "Shard size in MB (1 MB = 1,000,000 bytes; overrides the config)")
         ->check(CLI::PositiveNumber);
+    cmd->add_option("--imatrix", args->imatrix,
+                    "llama.cpp importance matrix (GGUF *.in_sum2/*.counts or legacy .dat) matched to tensors by GGUF "
+                    "name; overrides the config's \"imatrix\"");
     cmd->add_flag("--generate-config", args->generate_config, "Write a template export config instead of exporting");
     cmd->add_flag("--dry-run", args->dry_run,
                   "Print the resolved per-tensor table (name, shape, type, bytes, reason), total size and bits per "

@@ -10,7 +10,7 @@ namespace gmat {
 namespace {
 ExportConfig parse_export_config_json(const rapidjson::Value &root, const std::string &ctx) {
     json::require_object(root, ctx);
-    json::require_only_keys(root, {"target_format", "quantization", "tensor_map", "shard_size", "special_token_keys", "_comment"},
+    json::require_only_keys(root, {"target_format", "quantization", "tensor_map", "shard_size", "special_token_keys", "imatrix", "_comment"},
                             ctx, "the export config");
     ExportConfig c;
     if (root.HasMember("target_format")) c.target_format = json::require_string(root["target_format"], ctx + ": target_format");
@@ -54,6 +54,8 @@ ExportConfig parse_export_config_json(const rapidjson::Value &root, const std::s
         c.shard_size = json::require_uint(root["shard_size"], ctx + ": shard_size");
         if (*c.shard_size == 0) throw GmatError(ctx + ": shard_size must be positive (bytes) or null");
     }
+    if (root.HasMember("imatrix") && !root["imatrix"].IsNull())
+        c.imatrix = json::require_string(root["imatrix"], ctx + ": imatrix");
     if (root.HasMember("special_token_keys")) {
         const auto &keys = json::require_object(root["special_token_keys"], ctx + ": special_token_keys");
         for (auto it = keys.MemberBegin(); it != keys.MemberEnd(); ++it) {
@@ -69,7 +71,10 @@ ExportConfig parse_export_config_json(const rapidjson::Value &root, const std::s
 
 ExportConfig parse_export_config(const std::filesystem::path &file) {
     const rapidjson::Document doc = json::parse_file(file);
-    return parse_export_config_json(doc, file.string());
+    ExportConfig config = parse_export_config_json(doc, file.string());
+    if (config.imatrix && std::filesystem::path(*config.imatrix).is_relative())
+        config.imatrix = (file.parent_path() / *config.imatrix).lexically_normal().string();
+    return config;
 }
 
 ExportConfig parse_export_config_text(const std::string &text, const std::string &context) {
@@ -107,6 +112,7 @@ void write_export_config(const std::filesystem::path &file, const ExportConfig &
     rapidjson::Value special(rapidjson::kObjectType);
     for (const auto &[k, v] : c.special_token_keys) special.AddMember(str(k), rapidjson::Value(static_cast<int64_t>(v)), a);
     doc.AddMember("special_token_keys", special, a);
+    if (c.imatrix) doc.AddMember("imatrix", str(*c.imatrix), a);
     json::write_file(file, doc);
 }
 

@@ -22,6 +22,7 @@ struct ExportConfig {
     std::vector<std::pair<std::string, std::string>> tensor_map; // uuid -> GGUF name
     std::optional<uint64_t> shard_size;                          // bytes
     std::map<std::string, int64_t> special_token_keys;           // "bos" -> id ...
+    std::optional<std::string> imatrix; // llama.cpp importance matrix (GGUF or .dat), relative to the config's folder
 };
 
 inline const std::vector<std::string> &scale_optimizations() {

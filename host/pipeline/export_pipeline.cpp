@@ -139,8 +139,10 @@ ExportSummary run_export(const Store &store, const ExportPlan &plan, const Expor
                         fill_rows(t, sources[chunk->tensor].reader.get(), chunk->row_begin, chunk->row_end, values);
                         const uint64_t rows = chunk->row_end - chunk->row_begin;
                         chunk->output.resize(rows * t.type->row_bytes(t.n_cols));
+                        QuantOptions options = quant;
+                        if (t.importance) options.importance = t.importance->data();
                         try {
-                            t.type->quantize_rows(values.data(), rows, t.n_cols, quant, chunk->output.data());
+                            t.type->quantize_rows(values.data(), rows, t.n_cols, options, chunk->output.data());
                         } catch (const GmatError &e) {
                             throw GmatError(t.gguf_name + (t.stored ? " (uuid " + t.stored->uuid + ")" : std::string()) +
                                             ", rows " + std::to_string(chunk->row_begin) + "-" +

@@ -76,6 +76,27 @@ void assign_shards(ExportPlan &plan, std::optional<uint64_t> shard_size) {
     plan.shard_count = shard + 1;
 }
 
+// Loads the importance matrix, gives each tensor whose type uses one its
+// column weights, and records it in the metadata as llama-quantize does.
+void attach_importance(ExportPlan &plan, const std::optional<std::string> &file) {
+    if (!file) return;
+    plan.imatrix = std::make_shared<const ImportanceMatrix>(ImportanceMatrix::load(*file));
+    size_t used = 0;
+    for (auto &t : plan.tensors) {
+        if (!t.type->uses_importance() || t.shape.size() < 2) continue;
+        t.importance = plan.imatrix->for_tensor(t.gguf_name, t.n_cols);
+        if (t.importance && t.importance->size() != t.n_cols)
+            throw GmatError(*file + ": the entry for '" + t.gguf_name + "' holds several matrices; per-expert "
+                            "importance is not supported yet");
+        used += t.importance != nullptr;
+    }
+    plan.metadata.set("quantize.imatrix.file", *file);
+    if (!plan.imatrix->datasets().empty()) plan.metadata.set("quantize.imatrix.dataset", plan.imatrix->datasets().front());
+    plan.metadata.set("quantize.imatrix.entries_count", static_cast<uint32_t>(plan.imatrix->size()));
+    if (plan.imatrix->chunk_count() > 0) plan.metadata.set("quantize.imatrix.chunks_count", plan.imatrix->chunk_count());
+    plan.notes.push_back("importance matrix " + *file + ": " + std::to_string(used) + " tensors use it");
+}
+
 } // namespace
 
 ExportPlan plan_export(const Store &store, const ExportConfig &config, const std::string &ctx,
@@ -136,6 +157,7 @@ ExportPlan plan_export(const Store &store, const ExportConfig &config, const std
     }
     assign_shards(plan, options.shard_size_bytes ? options.shard_size_bytes : config.shard_size);
     plan.metadata = model_metadata(store, config, arch, hf);
+    attach_importance(plan, options.imatrix ? std::optional<std::string>(options.imatrix->string()) : config.imatrix);
     return plan;
 }
 

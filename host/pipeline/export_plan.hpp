@@ -5,6 +5,7 @@
 
 #include "arch/architecture.hpp"
 #include "config/export_config.hpp"
+#include "imatrix/importance_matrix.hpp"
 #include "metadata/metadata.hpp"
 #include "plugins/plugin_registry.hpp"
 #include "store/store.hpp"
@@ -28,11 +29,13 @@ struct PlannedTensor {
     RowPermutation permutation;                 // empty = rows in source order
     uint64_t bytes = 0;
     uint32_t shard = 0;
+    const std::vector<float> *importance = nullptr; // imatrix column weights, when the type uses them
     std::vector<uint64_t> ggml_ne() const;      // reversed shape
 };
 
 struct ExportPlanOptions {
     std::optional<uint64_t> shard_size_bytes; // overrides the config's
+    std::optional<std::filesystem::path> imatrix; // overrides the config's
     // Store tensors (UUIDs or source names) left out of the output, so a store
     // with a corrupt tensor can still export the rest; each must exist.
     std::vector<std::string> skip_tensors;
@@ -41,6 +44,7 @@ struct ExportPlanOptions {
 struct ExportPlan {
     std::vector<PlannedTensor> tensors; // in output order
     std::vector<GeneratedTensor> generated;
+    std::shared_ptr<const ImportanceMatrix> imatrix;
     Metadata metadata;
     uint32_t shard_count = 1;
     uint64_t total_bytes = 0;    // tensor data
