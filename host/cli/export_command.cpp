@@ -24,6 +24,7 @@ struct ExportArgs {
     fs::path output = "model.gguf";
     std::optional<uint64_t> shard_size_mb;
     std::string imatrix;
+    double importance_high = 0.08, importance_medium = 0.02;
     bool generate_config = false;
     bool dry_run = false;
     unsigned threads = 0;
@@ -49,9 +50,11 @@ void run(GlobalOptions &global, const ExportArgs &args) {
     const PluginRegistry &registry = global.registry();
     if (args.generate_config) {
         std::vector<std::pair<std::string, std::string>> comments;
-        const ExportConfig config = default_export_config(store, registry, &comments);
+        const ExportConfig config =
+            default_export_config(store, registry, &comments, args.importance_high, args.importance_medium);
         const fs::path out = args.config.empty() ? fs::path("export_config.json") : fs::path(args.config);
         write_export_config(out, config, comments);
+        for (const auto &[uuid, why] : comments) std::cout << "  " << why << "\n";
         std::cout << "Wrote " << out.string() << " (default type " << config.default_type << ", "
                   << config.tensor_map.size() << " tensors)\n";
         return;
@@ -94,6 +97,11 @@ void add_export_command(CLI::App &app, GlobalOptions &global) {
                     "llama.cpp importance matrix (GGUF *.in_sum2/*.counts or legacy .dat) matched to tensors by GGUF "
                     "name; overrides the config's \"imatrix\"");
     cmd->add_flag("--generate-config", args->generate_config, "Write a template export config instead of exporting");
+    cmd->add_option("--importance-high", args->importance_high,
+                    "With --generate-config: octave shift ratio from which a tensor counts as high importance "
+                    "(default 0.08; share of 32-value blocks whose largest value is over 2x the median block's)");
+    cmd->add_option("--importance-medium", args->importance_medium,
+                    "With --generate-config: octave shift ratio from which a tensor counts as medium importance (default 0.02)");
     cmd->add_flag("--dry-run", args->dry_run,
                   "Print the resolved per-tensor table (name, shape, type, bytes, reason), total size and bits per "
                   "weight without writing anything");

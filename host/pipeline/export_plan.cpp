@@ -4,6 +4,7 @@
 #include "common/error.hpp"
 #include "pipeline/tensor_types.hpp"
 #include "pipeline/model_metadata.hpp"
+#include "pipeline/recommendations.hpp"
 
 #include <algorithm>
 #include <map>
@@ -166,7 +167,8 @@ ExportPlan plan_export(const Store &store, const ExportConfig &config, const std
 namespace gmat {
 
 ExportConfig default_export_config(const Store &store, const PluginRegistry &registry,
-                                   std::vector<std::pair<std::string, std::string>> *comments) {
+                                   std::vector<std::pair<std::string, std::string>> *comments, double importance_high,
+                                   double importance_medium) {
     ExportConfig config;
     config.default_type = registry.find_quant_type("q4_k") ? "q4_k_m" : "q8_0";
     const HfConfig hf = HfConfig::load(store.model_file("config.json"));
@@ -175,8 +177,12 @@ ExportConfig default_export_config(const Store &store, const PluginRegistry &reg
         const auto name = arch.gguf_tensor_name(t.name);
         if (!name) continue;
         config.tensor_map.emplace_back(t.uuid, *name);
-        if (comments) comments->emplace_back(t.uuid, t.name + " -> " + *name);
     }
+    if (comments)
+        for (const auto &r : recommend_types(store, {importance_high, importance_medium})) {
+            config.per_tensor.emplace_back(r.tensor->uuid, r.type);
+            comments->emplace_back(r.tensor->uuid, r.why);
+        }
     return config;
 }
 

@@ -59,8 +59,11 @@ struct ExportPlan {
 ExportPlan plan_export(const Store &store, const ExportConfig &config, const std::string &config_name,
                        const PluginRegistry &registry, const ExportPlanOptions &options);
 
-// The export config `--generate-config` writes, with one comment per tensor.
+// The export config used without --config: the default mix over every tensor.
+// With comments, per_tensor gets the recommendations of recommendations.hpp
+// and comments explains each (the config `--generate-config` writes).
 ExportConfig default_export_config(const Store &store, const PluginRegistry &registry,
-                                   std::vector<std::pair<std::string, std::string>> *comments = nullptr);
+                                   std::vector<std::pair<std::string, std::string>> *comments = nullptr,
+                                   double importance_high = 0.08, double importance_medium = 0.02);
 
 } // namespace gmat
