@@ -122,11 +122,11 @@ void flags_from_template(const TokenizerFolder &folder, const PostProcessorTempl
     }
     if (tmpl.trailing) {
         const auto eos = named_token_text(folder, "eos");
-        const bool adds_eos = !eos || *tmpl.trailing == *eos;
-        if (!adds_eos)
+        if (!eos || *tmpl.trailing == *eos)
+            out.add.try_emplace("eos", true);
+        else if (!out.add.contains("eos"))
             warn("tokenizer.json: post_processor appends \"" + *tmpl.trailing + "\", which is not the eos token \"" +
                  *eos + "\"; add_eos_token left unset");
-        out.add.try_emplace("eos", adds_eos);
     }
 }
 

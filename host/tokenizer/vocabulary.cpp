@@ -72,6 +72,10 @@ void Vocabulary::validate() const {
         const std::string &text = tokens[id];
         if (text.empty()) throw GmatError(source + ": token " + std::to_string(id) + " has empty text");
         if (!is_valid_utf8(text)) throw GmatError(source + ": token " + std::to_string(id) + " is not valid UTF-8");
+        // llama.cpp reads token texts as C strings: "a\0b" would become "a".
+        if (text.find('\0') != std::string::npos)
+            throw GmatError(source + ": token " + std::to_string(id) +
+                            " contains a NUL byte, which llama.cpp cannot load");
         const auto [it, inserted] = first_id.emplace(text, id);
         if (!inserted)
             throw GmatError(source + ": token text " + quoted(text) + " appears at ids " + std::to_string(it->second) +

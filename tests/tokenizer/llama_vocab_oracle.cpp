@@ -57,6 +57,11 @@ void set_value(gguf_context *ctx, const std::string &key_string, const MetadataV
             else if constexpr (std::is_same_v<T, std::vector<uint32_t>>) set_array(ctx, key, GGUF_TYPE_UINT32, v);
             else if constexpr (std::is_same_v<T, std::vector<int64_t>>) set_array(ctx, key, GGUF_TYPE_INT64, v);
             else if constexpr (std::is_same_v<T, std::vector<uint8_t>>) set_array(ctx, key, GGUF_TYPE_UINT8, v);
+            else if constexpr (std::is_same_v<T, std::vector<int8_t>>) set_array(ctx, key, GGUF_TYPE_INT8, v);
+            else if constexpr (std::is_same_v<T, std::vector<uint16_t>>) set_array(ctx, key, GGUF_TYPE_UINT16, v);
+            else if constexpr (std::is_same_v<T, std::vector<int16_t>>) set_array(ctx, key, GGUF_TYPE_INT16, v);
+            else if constexpr (std::is_same_v<T, std::vector<uint64_t>>) set_array(ctx, key, GGUF_TYPE_UINT64, v);
+            else if constexpr (std::is_same_v<T, std::vector<double>>) set_array(ctx, key, GGUF_TYPE_FLOAT64, v);
             else static_assert(!sizeof(T), "unhandled MetadataValue alternative");
         },
         value);

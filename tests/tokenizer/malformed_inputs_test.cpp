@@ -27,7 +27,9 @@ protected:
     void write_byte_level(const test::BpeFixture &fixture) {
         folder.write("tokenizer.json", test::byte_level_tokenizer_json(fixture, {}));
     }
-    static bool contains(const std::string &text, const std::string &part) { return text.find(part) != std::string::npos; }
+    static bool contains(const std::string &text, const std::string &part) {
+        return text.find(part) != std::string::npos;
+    }
 
     test::TestFolder folder;
     Metadata out;
@@ -93,8 +95,15 @@ TEST_F(MalformedInputs, AddedTokenDuplicatingAnotherTokensText) {
     EXPECT_TRUE(contains(error(), "token text 'Hello' appears at ids"));
 }
 
+TEST_F(MalformedInputs, TokenWithANulByte) {
+    byte_level.added.push_back({static_cast<int>(byte_level.vocab.size()) + 2, std::string("a\0b", 3), false});
+    write_byte_level(byte_level);
+    EXPECT_TRUE(contains(error(), "contains a NUL byte"));
+}
+
 TEST_F(MalformedInputs, BpeThatIsNeitherByteLevelNorSentencePieceStyle) {
-    folder.write("tokenizer.json", R"({"model": {"type": "BPE", "vocab": {"a": 0, "b": 1, "ab": 2}, "merges": ["a b"]}})");
+    folder.write("tokenizer.json",
+                 R"({"model": {"type": "BPE", "vocab": {"a": 0, "b": 1, "ab": 2}, "merges": ["a b"]}})");
     EXPECT_TRUE(contains(error(), "neither byte-level"));
 }
 

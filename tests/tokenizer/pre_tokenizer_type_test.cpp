@@ -45,7 +45,9 @@ TEST(PreTokenizerType, Llama3SplitIsLlamaBpe) {
     EXPECT_TRUE(d.warnings.empty());
 }
 
-TEST(PreTokenizerType, Qwen2SplitIsQwen2) { EXPECT_EQ(detect(sequence(split(qwen2_regex) + ", " + byte_level_no_regex)).type, "qwen2"); }
+TEST(PreTokenizerType, Qwen2SplitIsQwen2) {
+    EXPECT_EQ(detect(sequence(split(qwen2_regex) + ", " + byte_level_no_regex)).type, "qwen2");
+}
 
 TEST(PreTokenizerType, IndividualDigitsBeforeByteLevelIsStarcoder) {
     EXPECT_EQ(detect(sequence(R"({"type": "Digits", "individual_digits": true}, {"type": "ByteLevel"})")).type,
@@ -53,7 +55,8 @@ TEST(PreTokenizerType, IndividualDigitsBeforeByteLevelIsStarcoder) {
 }
 
 TEST(PreTokenizerType, SameWordRegexWithExtraStepsFallsBackToThatTypeWithAWarning) {
-    const Detected d = detect(sequence(split(R"(\p{N}{1,3})") + ", " + split(llama3_regex) + ", " + byte_level_no_regex));
+    const Detected d =
+        detect(sequence(split(R"(\p{N}{1,3})") + ", " + split(llama3_regex) + ", " + byte_level_no_regex));
     EXPECT_EQ(d.type, "llama-bpe");
     ASSERT_EQ(d.warnings.size(), 1u);
     EXPECT_NE(d.warnings[0].find("llama-bpe"), std::string::npos);

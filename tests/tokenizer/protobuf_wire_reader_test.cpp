@@ -84,7 +84,8 @@ TEST(ProtobufWireReader, RejectsOverlongVarint) {
 }
 
 TEST(ProtobufWireReader, LengthPastTheEndIsAnError) {
-    const std::string bytes = "\x0a\x05" "abc"; // claims 5 bytes, has 3
+    const std::string bytes = "\x0a\x05"
+                              "abc"; // claims 5 bytes, has 3
     ProtobufWireReader reader(as_bytes(bytes), "f", "M");
     reader.read_tag();
     EXPECT_NE(error_of([&] { reader.read_bytes(); }).find("runs past the end"), std::string::npos);

@@ -53,10 +53,10 @@ SentencePieceFixture hand_sentencepiece_fixture() {
         fixture.pieces.push_back({name, 0.0f, 6});
     }
     const std::vector<std::pair<std::string, float>> normal = {
-        {"ll", -1},      {"\u2581w", -2},  {"or", -3},       {"\u2581wor", -4},   {"\u2581H", -5},    {"ell", -6},
-        {"llo", -6.5f},  {"ello", -7},     {"\u2581Hello", -8}, {"ld", -9},       {"\u2581world", -10},
-        {"\u2581", -20}, {"H", -21},       {"e", -22},       {"l", -23},          {"o", -24},         {"w", -25},
-        {"r", -26},      {"d", -27},
+        {"ll", -1},           {"\u2581w", -2}, {"or", -3},   {"\u2581wor", -4},   {"\u2581H", -5},
+        {"ell", -6},          {"llo", -6.5f},  {"ello", -7}, {"\u2581Hello", -8}, {"ld", -9},
+        {"\u2581world", -10}, {"\u2581", -20}, {"H", -21},   {"e", -22},          {"l", -23},
+        {"o", -24},           {"w", -25},      {"r", -26},   {"d", -27},
     };
     for (const auto &[text, score] : normal) fixture.pieces.push_back({text, score, 1});
     return fixture;

@@ -87,8 +87,7 @@ TEST(SentencePieceModel, RandomCorruptionOnlyEverThrowsGmatError) {
             bytes[rng() % bytes.size()] = static_cast<char>(rng() & 0xff);
         try {
             parse_sentencepiece_model(as_bytes(bytes), "tokenizer.model");
-        } catch (const GmatError &) {
-        }
+        } catch (const GmatError &) {}
     }
 }
 

@@ -81,8 +81,7 @@ TEST_F(SentencePieceOracle, NoDummyPrefixMeansNoLeadingSpace) {
     EXPECT_EQ(*out.get<bool>("tokenizer.ggml.add_space_prefix"), false);
     const auto oracle = test::load_oracle(out, folder.path());
     // "Hello▁world": no ▁H piece can form, so H stays alone: H ello ▁world.
-    EXPECT_EQ(oracle->tokenize("Hello world", false),
-              (std::vector<int32_t>{id("H"), id("ello"), id("\u2581world")}));
+    EXPECT_EQ(oracle->tokenize("Hello world", false), (std::vector<int32_t>{id("H"), id("ello"), id("\u2581world")}));
 }
 
 TEST_F(SentencePieceOracle, PadsToVocabSizeWithUnusedTokens) {
@@ -105,15 +104,14 @@ TEST_F(SentencePieceOracle, PadsToVocabSizeWithUnusedTokens) {
 TEST_F(SentencePieceOracle, AddedTokensJsonAndAddedTokensDecoderBecomeUserDefinedAndControl) {
     const int32_t first_new = static_cast<int32_t>(fixture.pieces.size());
     folder.write("added_tokens.json", "{\"<tool>\": " + std::to_string(first_new) + "}");
-    folder.write("tokenizer_config.json",
-                 "{\"added_tokens_decoder\": {\"" + std::to_string(first_new + 1) +
-                     "\": {\"content\": \"<|im_end|>\", \"special\": true}}}");
+    folder.write("tokenizer_config.json", "{\"added_tokens_decoder\": {\"" + std::to_string(first_new + 1) +
+                                              "\": {\"content\": \"<|im_end|>\", \"special\": true}}}");
     const Metadata out = convert();
     const auto &types = *out.get<std::vector<int32_t>>("tokenizer.ggml.token_type");
     const auto &scores = *out.get<std::vector<float>>("tokenizer.ggml.scores");
     ASSERT_EQ(types.size(), size_t(first_new) + 2);
-    EXPECT_EQ(types[first_new], 4);      // USER_DEFINED
-    EXPECT_EQ(types[first_new + 1], 3);  // CONTROL
+    EXPECT_EQ(types[first_new], 4);     // USER_DEFINED
+    EXPECT_EQ(types[first_new + 1], 3); // CONTROL
     EXPECT_EQ(scores[first_new], -1000.0f);
     const auto oracle = test::load_oracle(out, folder.path());
     // A user-defined token is matched in plain text; a control one only when parsing specials.

@@ -42,8 +42,8 @@ TEST_F(SentencePieceStyleBpe, WritesALlamaVocabularyWithTypesAndRankScores) {
     EXPECT_EQ(types[byte_id('\n')], 6);
     EXPECT_EQ(types[id("ell")], 1);
     EXPECT_EQ(types[id("<|im_end|>")], 3);
-    EXPECT_EQ(scores[id("ll")], 0.0f);    // merge 0
-    EXPECT_EQ(scores[id("ell")], -5.0f);  // merge 5
+    EXPECT_EQ(scores[id("ll")], 0.0f);                   // merge 0
+    EXPECT_EQ(scores[id("ell")], -5.0f);                 // merge 5
     EXPECT_LT(scores[id("l")], scores[id(M + "world")]); // never produced by a merge: below all of them
     EXPECT_EQ(*out.get<bool>("tokenizer.ggml.add_space_prefix"), true);
     EXPECT_EQ(*out.get<uint32_t>("tokenizer.ggml.bos_token_id"), 1u);
@@ -56,8 +56,8 @@ TEST_F(SentencePieceStyleBpe, LlamaCppMatchesHfBpeWithByteFallback) {
     const auto oracle = test::load_oracle(convert(), folder.path());
     EXPECT_EQ(oracle->tokenize("Hello world", true), (std::vector<int32_t>{1, id(M + "Hello"), id(M + "world")}));
     // '\n' and '!' have no token: byte fallback, as HF's BPE does.
-    EXPECT_EQ(oracle->tokenize("Hello\nworld!", false), (std::vector<int32_t>{id(M + "Hello"), byte_id('\n'), id("w"),
-                                                                             id("or"), id("ld"), byte_id('!')}));
+    EXPECT_EQ(oracle->tokenize("Hello\nworld!", false),
+              (std::vector<int32_t>{id(M + "Hello"), byte_id('\n'), id("w"), id("or"), id("ld"), byte_id('!')}));
     // "▁lol": "l o" outranks "o l", so lo l; llama.cpp only agrees if the scores keep rank order.
     EXPECT_EQ(oracle->tokenize("lol", false), (std::vector<int32_t>{id(M), id("lo"), id("l")}));
     EXPECT_EQ(oracle->tokenize("world<|im_end|>", false, true),

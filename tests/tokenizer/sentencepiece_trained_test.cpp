@@ -2,6 +2,7 @@
 // Debian's libsentencepiece, converted, and loaded by llama.cpp, which must
 // produce exactly the ids SentencePiece's own encoder produces.
 #include "llama_vocab_oracle.hpp"
+#include "sentencepiece_fixture.hpp"
 #include "test_folder.hpp"
 #include "tokenizer/sentencepiece_model.hpp"
 #include "tokenizer/tokenizer_metadata.hpp"
@@ -19,9 +20,10 @@ namespace {
 // A deterministic corpus of short English-like sentences.
 std::string make_corpus() {
     const std::vector<std::string> words = {
-        "the", "quick", "brown", "fox", "jumps", "over", "lazy", "dog", "hello", "world", "token", "tokenizer",
-        "model", "llama", "piece", "sentence", "merge", "byte", "fallback", "space", "prefix", "there", "their",
-        "other", "mother", "brother", "weather", "whether", "together", "quantize", "quantization", "tensor"};
+        "the",    "quick",   "brown",    "fox",       "jumps",    "over",     "lazy",         "dog",
+        "hello",  "world",   "token",    "tokenizer", "model",    "llama",    "piece",        "sentence",
+        "merge",  "byte",    "fallback", "space",     "prefix",   "there",    "their",        "other",
+        "mother", "brother", "weather",  "whether",   "together", "quantize", "quantization", "tensor"};
     std::mt19937 rng(42);
     std::string corpus;
     for (int line = 0; line < 400; ++line) {
@@ -125,6 +127,22 @@ TEST_F(TrainedSentencePiece, ControlSymbolStaysControl) {
     EXPECT_EQ((*out.get<std::vector<int32_t>>("tokenizer.ggml.token_type"))[id], 3);
     const auto oracle = test::load_oracle(out, folder_->path());
     EXPECT_EQ(oracle->tokenize("<|im_end|>", false, true), std::vector<int32_t>{id});
+}
+
+// The hand-encoded fixture is a valid model for SentencePiece itself, and its
+// encoder agrees with the segmentation worked out by hand.
+TEST(HandSentencePieceFixture, SentencePieceEncodesItAsWorkedOutByHand) {
+    const test::SentencePieceFixture fixture = test::hand_sentencepiece_fixture();
+    sentencepiece::SentencePieceProcessor processor;
+    const auto status = processor.LoadFromSerializedProto(test::encode_sentencepiece_model(fixture));
+    ASSERT_TRUE(status.ok()) << status.ToString();
+    std::vector<int> ids;
+    ASSERT_TRUE(processor.Encode("Hello world", &ids).ok());
+    EXPECT_EQ(ids, (std::vector<int>{test::piece_id(fixture, "\u2581Hello"), test::piece_id(fixture, "\u2581world")}));
+    ASSERT_TRUE(processor.Encode("Hello\nworld!", &ids).ok());
+    EXPECT_EQ(ids, (std::vector<int>{test::piece_id(fixture, "\u2581Hello"), test::byte_piece_id('\n'),
+                                     test::piece_id(fixture, "w"), test::piece_id(fixture, "or"),
+                                     test::piece_id(fixture, "ld"), test::byte_piece_id('!')}));
 }
 
 } // namespace

@@ -104,6 +104,15 @@ TEST_F(SpecialTokens, AddFlagsComeFromTokenizerConfig) {
     EXPECT_EQ(*out.get<bool>("tokenizer.ggml.add_eos_token"), true);
 }
 
+TEST_F(SpecialTokens, TokenizerJsonPostProcessorCountsBesideTokenizerModel) {
+    folder.write("tokenizer.json", R"({"model": {"type": "Unigram"}, "post_processor": {"type": "TemplateProcessing",
+        "single": [{"Sequence": {"id": "A", "type_id": 0}}, {"SpecialToken": {"id": "</s>", "type_id": 0}}]}})");
+    const Metadata out = convert();
+    EXPECT_EQ(out.find("tokenizer.ggml.add_bos_token"), nullptr);
+    EXPECT_EQ(*out.get<bool>("tokenizer.ggml.add_eos_token"), true);
+    EXPECT_EQ(id_of(out, "eos"), 2u);
+}
+
 TEST_F(SpecialTokens, AddPrefixSpaceInTokenizerConfigWinsOverTheModel) {
     folder.write("tokenizer_config.json", R"({"add_prefix_space": false})");
     EXPECT_EQ(*convert().get<bool>("tokenizer.ggml.add_space_prefix"), false);

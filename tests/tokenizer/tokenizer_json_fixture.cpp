@@ -22,7 +22,9 @@ std::string utf8(uint32_t cp) {
     return out;
 }
 
-bool printable_byte(unsigned b) { return (b >= '!' && b <= '~') || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff); }
+bool printable_byte(unsigned b) {
+    return (b >= '!' && b <= '~') || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
+}
 
 std::string vocab_json(const BpeFixture &fixture) {
     std::string out = "{";
@@ -102,12 +104,12 @@ BpeFixture byte_level_fixture(const ByteLevelOptions &options) {
     for (unsigned b = 0; b < 256; ++b)
         if (!printable_byte(b)) fixture.vocab.push_back(byte_level_char(b));
     const std::string G = byte_level_char(' '); // "Ġ"
-    for (const std::string &t : {std::string("He"), std::string("ll"), std::string("lo"), std::string("Hell"),
-                                 std::string("Hello"), G + "w", std::string("or"), G + "wor", std::string("ld"),
-                                 G + "world", G + "there"})
+    for (const std::string &t :
+         {std::string("He"), std::string("ll"), std::string("lo"), std::string("Hell"), std::string("Hello"), G + "w",
+          std::string("or"), G + "wor", std::string("ld"), G + "world", G + "there"})
         fixture.vocab.push_back(t);
-    fixture.merges = {{"H", "e"},      {"l", "l"},  {"l", "o"},      {"He", "ll"}, {"Hell", "o"},
-                      {G, "w"},        {"o", "r"},  {G + "w", "or"}, {"l", "d"},   {G + "wor", "ld"}};
+    fixture.merges = {{"H", "e"}, {"l", "l"}, {"l", "o"},      {"He", "ll"}, {"Hell", "o"},
+                      {G, "w"},   {"o", "r"}, {G + "w", "or"}, {"l", "d"},   {G + "wor", "ld"}};
     int next = static_cast<int>(fixture.vocab.size());
     fixture.added = {{next++, "<|endoftext|>", true}, {next++, "<custom>", false}};
     if (options.llama3) fixture.added.push_back({next++, "<|begin_of_text|>", true});
@@ -115,22 +117,27 @@ BpeFixture byte_level_fixture(const ByteLevelOptions &options) {
 }
 
 std::string byte_level_tokenizer_json(const BpeFixture &fixture, const ByteLevelOptions &options) {
-    const std::string byte_level = R"({"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": )";
+    const std::string byte_level =
+        R"({"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": )";
     std::string pre_tokenizer, post_processor = "null";
     if (options.llama3) {
         pre_tokenizer = R"({"type": "Sequence", "pretokenizers": [{"type": "Split", "pattern": {"Regex": )" +
                         json_quote(llama3_regex) + R"(}, "behavior": "Isolated", "invert": false}, )" + byte_level +
                         "false}]}";
-        post_processor = R"({"type": "Sequence", "processors": [)" + byte_level + R"(true}, {"type": "TemplateProcessing", )"
-                         R"("single": [{"SpecialToken": {"id": "<|begin_of_text|>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}], )"
-                         R"("pair": [], "special_tokens": {}}]})";
+        post_processor =
+            R"({"type": "Sequence", "processors": [)" + byte_level +
+            R"(true}, {"type": "TemplateProcessing", )"
+            R"("single": [{"SpecialToken": {"id": "<|begin_of_text|>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}], )"
+            R"("pair": [], "special_tokens": {}}]})";
     } else {
         pre_tokenizer = byte_level + "true}";
     }
     return std::string("{\"version\": \"1.0\", \"truncation\": null, \"padding\": null,\n") +
-           "\"added_tokens\": " + added_tokens_json(fixture) + ",\n\"normalizer\": null,\n\"pre_tokenizer\": " +
-           pre_tokenizer + ",\n\"post_processor\": " + post_processor + ",\n\"decoder\": " + byte_level + "true},\n" +
-           "\"model\": {\"type\": \"BPE\", \"dropout\": null, \"unk_token\": null, \"continuing_subword_prefix\": null, "
+           "\"added_tokens\": " + added_tokens_json(fixture) +
+           ",\n\"normalizer\": null,\n\"pre_tokenizer\": " + pre_tokenizer +
+           ",\n\"post_processor\": " + post_processor + ",\n\"decoder\": " + byte_level + "true},\n" +
+           "\"model\": {\"type\": \"BPE\", \"dropout\": null, \"unk_token\": null, \"continuing_subword_prefix\": "
+           "null, "
            "\"end_of_word_suffix\": null, \"fuse_unk\": false, \"byte_fallback\": false, \"ignore_merges\": " +
            (options.llama3 ? "true" : "false") + ",\n\"vocab\": " + vocab_json(fixture) +
            ",\n\"merges\": " + merges_json(fixture, options.merge_form) + "}}\n";
@@ -145,16 +152,34 @@ BpeFixture byte_fallback_fixture() {
         fixture.vocab.push_back(name);
     }
     const std::string M = "\u2581"; // ▁
-    for (const std::string &t : {M, std::string("H"), std::string("e"), std::string("l"), std::string("o"),
-                                 std::string("w"), std::string("r"), std::string("d"), std::string("ll"), M + "w",
-                                 std::string("or"), M + "wor", M + "H", std::string("ell"), std::string("llo"),
-                                 std::string("ello"), M + "Hello", std::string("ld"), M + "world", std::string("lo"),
+    for (const std::string &t : {M,
+                                 std::string("H"),
+                                 std::string("e"),
+                                 std::string("l"),
+                                 std::string("o"),
+                                 std::string("w"),
+                                 std::string("r"),
+                                 std::string("d"),
+                                 std::string("ll"),
+                                 M + "w",
+                                 std::string("or"),
+                                 M + "wor",
+                                 M + "H",
+                                 std::string("ell"),
+                                 std::string("llo"),
+                                 std::string("ello"),
+                                 M + "Hello",
+                                 std::string("ld"),
+                                 M + "world",
+                                 std::string("lo"),
                                  std::string("ol")})
         fixture.vocab.push_back(t);
-    fixture.merges = {{"l", "l"},    {M, "w"},    {"o", "r"},     {M + "w", "or"}, {M, "H"},          {"e", "ll"},
-                      {"ll", "o"},   {"ell", "o"}, {M + "H", "ello"}, {"l", "d"},  {M + "wor", "ld"},
-                      {"l", "o"},    {"o", "l"}};
-    fixture.added = {{0, "<unk>", true}, {1, "<s>", true}, {2, "</s>", true},
+    fixture.merges = {{"l", "l"},        {M, "w"},    {"o", "r"},   {M + "w", "or"},   {M, "H"},
+                      {"e", "ll"},       {"ll", "o"}, {"ell", "o"}, {M + "H", "ello"}, {"l", "d"},
+                      {M + "wor", "ld"}, {"l", "o"},  {"o", "l"}};
+    fixture.added = {{0, "<unk>", true},
+                     {1, "<s>", true},
+                     {2, "</s>", true},
                      {static_cast<int>(fixture.vocab.size()), "<|im_end|>", true}};
     return fixture;
 }

@@ -49,7 +49,8 @@ enum class SpaceHandling { PrependReplaceNormalizer, MetaspaceFirst, MetaspaceNe
 // <unk> <s> </s>, <0x00>..<0xFF> (ids 3..258), then the pieces of the
 // SentencePiece fixture with these merges, by rank:
 //   l l, ▁ w, o r, ▁w or, ▁ H, e ll, ll o, ell o, ▁H ello, l d, ▁wor ld, l o, o l
-// ("lo" and "ol" compete in "lol": rank decides), added tokens <unk> <s> </s> (special) and <|im_end|> (special, new id).
+// ("lo" and "ol" compete in "lol": rank decides), added tokens <unk> <s> </s> (special) and <|im_end|> (special, new
+// id).
 BpeFixture byte_fallback_fixture();
 std::string byte_fallback_tokenizer_json(const BpeFixture &fixture, SpaceHandling spaces);
 
