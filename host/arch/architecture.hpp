@@ -38,6 +38,14 @@ public:
     virtual RowPermutation row_permutation(const std::string &gguf_name, const std::vector<uint64_t> &shape,
                                            const HfConfig &config) const = 0;
     virtual std::vector<GeneratedTensor> generated_tensors(const HfConfig &config) const = 0;
+    // Rewrites values in place where the GGUF convention differs from HF's
+    // (e.g. Gemma stores norm weights as w, llama.cpp wants 1 + w). Called on
+    // F32 rows of tensor gguf_name; the default changes nothing.
+    virtual void transform_values(const std::string & /*gguf_name*/, float * /*values*/, uint64_t /*n*/,
+                                  const HfConfig & /*config*/) const {}
+    // Whether transform_values changes tensor gguf_name (then a float export
+    // is no longer a byte copy of the source).
+    virtual bool transforms_values(const std::string & /*gguf_name*/) const { return false; }
     // Layer count, heads, experts: what quantization mixes depend on.
     virtual uint32_t block_count(const HfConfig &config) const = 0;
 };

@@ -137,6 +137,9 @@ ExportSummary run_export(const Store &store, const ExportPlan &plan, const Expor
                         thread_local std::vector<float> values;
                         const PlannedTensor &t = plan.tensors[chunk->tensor];
                         fill_rows(t, sources[chunk->tensor].reader.get(), chunk->row_begin, chunk->row_end, values);
+                        if (t.transform_values)
+                            plan.architecture_module->transform_values(t.gguf_name, values.data(), values.size(),
+                                                                       *plan.hf_config);
                         const uint64_t rows = chunk->row_end - chunk->row_begin;
                         chunk->output.resize(rows * t.type->row_bytes(t.n_cols));
                         QuantOptions options = quant;

@@ -110,6 +110,8 @@ ExportPlan plan_export(const Store &store, const ExportConfig &config, const std
 
     ExportPlan plan;
     plan.architecture = arch.gguf_architecture();
+    plan.architecture_module = &arch;
+    plan.hf_config = std::make_shared<const HfConfig>(HfConfig::load(store.model_file("config.json")));
     plan.generated = arch.generated_tensors(hf);
     const auto named = explicit_names(store, config, ctx);
     const auto skipped = skipped_uuids(store, options.skip_tensors);
@@ -134,6 +136,7 @@ ExportPlan plan_export(const Store &store, const ExportConfig &config, const std
         t.stored = &stored;
         t.shape = stored.shape;
         t.permutation = arch.row_permutation(t.gguf_name, t.shape, hf);
+        t.transform_values = arch.transforms_values(t.gguf_name);
         plan.tensors.push_back(std::move(t));
     }
     for (const auto &g : plan.generated) {

@@ -27,6 +27,7 @@ struct PlannedTensor {
     std::string reason;                         // why this type
     bool fallback = false;                      // the requested type did not fit the rows
     RowPermutation permutation;                 // empty = rows in source order
+    bool transform_values = false;              // the architecture rewrites this tensor's values
     uint64_t bytes = 0;
     uint32_t shard = 0;
     const std::vector<float> *importance = nullptr; // imatrix column weights, when the type uses them
@@ -45,6 +46,8 @@ struct ExportPlan {
     std::vector<PlannedTensor> tensors; // in output order
     std::vector<GeneratedTensor> generated;
     std::shared_ptr<const ImportanceMatrix> imatrix;
+    const Architecture *architecture_module = nullptr;
+    std::shared_ptr<const HfConfig> hf_config;
     Metadata metadata;
     uint32_t shard_count = 1;
     uint64_t total_bytes = 0;    // tensor data
