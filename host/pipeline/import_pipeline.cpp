@@ -51,9 +51,9 @@ void copy_tensor(const SourceReader &reader, const ImportItem &item, const fs::p
 void copy_model_files(const fs::path &model_dir, const fs::path &store_dir, std::vector<std::string> &copied) {
     for (const auto &name : model_file_names()) {
         const fs::path src = model_dir / name;
-        if (!fs::is_regular_file(src)) continue;
+        if (!fs::is_regular_file(src) && !fs::is_directory(src)) continue;
         std::error_code ec;
-        fs::copy_file(src, store_dir / name, ec);
+        fs::copy(src, store_dir / name, fs::copy_options::recursive, ec);
         if (ec) throw GmatError(src.string() + ": cannot copy into the store: " + ec.message());
         copied.push_back(name);
     }

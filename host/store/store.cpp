@@ -16,7 +16,8 @@ namespace gmat {
 const std::vector<std::string> &model_file_names() {
     static const std::vector<std::string> names{
         "config.json",           "generation_config.json", "tokenizer.json",    "tokenizer.model",
-        "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json", "chat_template.jinja"};
+        "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json", "chat_template.jinja",
+        "chat_template.json",    "additional_chat_templates"};
     return names;
 }
 

@@ -34,6 +34,16 @@ const PluginRegistry &build_plugins() {
 
 fs::path scratch_path(const std::string &name) { return scratch_root() / name; }
 
+fs::path import_checkpoint(const fs::path &dir, const reference::CheckpointOptions &options) {
+    reference::make_llama_checkpoint(dir / "hf", options);
+    ImportOptions import;
+    import.model = dir / "hf";
+    import.output_dir = dir;
+    import.progress = false;
+    std::ostringstream log;
+    return run_import(build_plugins(), import, log).store;
+}
+
 const ExportedModel &llama_model(const std::string &dtype) {
     static std::map<std::string, ExportedModel> models;
     static std::mutex mutex;
@@ -49,13 +59,7 @@ const ExportedModel &llama_model(const std::string &dtype) {
     options.heads = 4;
     options.kv_heads = 2; // GQA
     options.seed = 7;
-    reference::make_llama_checkpoint(m.hf, options);
-    ImportOptions import;
-    import.model = m.hf;
-    import.output_dir = m.dir;
-    import.progress = false;
-    std::ostringstream log;
-    m.store = run_import(build_plugins(), import, log).store;
+    m.store = import_checkpoint(m.dir, options);
     for (int i = 0; i < 32; ++i) m.tokens.push_back((i * 37 + 11) % options.vocab);
     return models.emplace(dtype, std::move(m)).first->second;
 }

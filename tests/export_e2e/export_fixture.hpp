@@ -8,6 +8,7 @@
 #include "store/store.hpp"
 
 #include <gtest/gtest.h>
+#include <reference/reference_scripts.hpp>
 
 #include <filesystem>
 #include <optional>
@@ -32,6 +33,10 @@ const ExportedModel &llama_model(const std::string &dtype = "f32");
 ExportSummary export_store(const std::filesystem::path &store, const std::string &config_json,
                            const std::filesystem::path &output, unsigned threads = 2,
                            std::optional<uint64_t> shard_size = std::nullopt);
+
+// Writes a random HF checkpoint to dir/hf (tests/reference's generator) and
+// imports it into dir/model.gmat; returns the store folder.
+std::filesystem::path import_checkpoint(const std::filesystem::path &dir, const reference::CheckpointOptions &options);
 
 // Path of a fresh file in the process' scratch folder.
 std::filesystem::path scratch_path(const std::string &name);

@@ -79,13 +79,7 @@ TEST(ExportConfig, GeneratedConfigFollowsTheSeedsRolesReparsesAndExports) {
     o.kv_heads = 8;
     o.vocab = 1024;
     o.seed = 9;
-    reference::make_llama_checkpoint(dir / "hf", o);
-    ImportOptions import;
-    import.model = dir / "hf";
-    import.output_dir = dir;
-    import.progress = false;
-    std::ostringstream log;
-    const fs::path store_dir = run_import(build_plugins(), import, log).store;
+    const fs::path store_dir = import_checkpoint(dir, o);
     const Store store = Store::open(store_dir);
     std::vector<std::pair<std::string, std::string>> comments;
     const ExportConfig generated = default_export_config(store, build_plugins(), &comments);
