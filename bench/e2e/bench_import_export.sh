@@ -26,10 +26,15 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 "$python" "$root/tests/reference/make_llama_checkpoint.py" "$work/hf" "${dims[@]}" --dtype bf16 >/dev/null
 
-measure() { # prints "seconds max_rss_kb"
-  /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>&1
-  cat "$work/time"
+measure() { # prints "seconds max_rss_kb"; stops the script when the command fails
+  if ! /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/out" 2>&1; then
+    echo "failed: $*" >&2
+    cat "$work/out" >&2
+    kill $$
+  fi
+  tail -n 1 "$work/time"
 }
+[[ -x "$timer" ]] || { echo "missing $timer: build with GMAT_BUILD_BENCH=ON" >&2; exit 1; }
 read -r import_s import_rss < <(measure "$gmat" import -m "$work/hf" -o "$work/store" -q -t "$threads")
 echo "{\"quantization\": {\"default_type\": \"$mix\", \"scale_optimization\": \"standard\"}}" > "$work/export.json"
 read -r export_s export_rss < <(measure "$gmat" export -m "$work/store/model.gmat" -c "$work/export.json" -o "$work/gmat.gguf" -q -t "$threads")
