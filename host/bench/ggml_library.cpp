@@ -41,8 +41,7 @@ struct GgmlLibrary::Api {
 GgmlLibrary::GgmlLibrary(const std::filesystem::path &path) : path_(path) {
     // RTLD_LOCAL: ggml's symbols stay out of the way of everything else loaded.
     void *handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (handle == nullptr)
-        throw GmatError("cannot load ggml library " + path.string() + ": " + dlerror());
+    if (handle == nullptr) throw GmatError("cannot load ggml library " + path.string() + ": " + dlerror());
     auto symbol = [&](const char *name, bool required) {
         void *address = dlsym(handle, name);
         if (address == nullptr && required)
@@ -93,8 +92,8 @@ std::string GgmlLibrary::mismatch(const QuantType &type) const {
         return "GGUF type id " + std::to_string(id) + " is " + ggml_name + " in ggml, not " + type.name();
     if (uint64_t(traits->blck_size) != type.block_elements() || traits->type_size != type.block_bytes())
         return type.name() + " has blocks of " + std::to_string(type.block_elements()) + " values / " +
-               std::to_string(type.block_bytes()) + " bytes, ggml's of " + std::to_string(traits->blck_size) +
-               " / " + std::to_string(traits->type_size);
+               std::to_string(type.block_bytes()) + " bytes, ggml's of " + std::to_string(traits->blck_size) + " / " +
+               std::to_string(traits->type_size);
     return {};
 }
 
@@ -102,8 +101,8 @@ bool GgmlLibrary::requires_importance(uint32_t ggml_type) const {
     return api_->quantize_requires_imatrix(int(ggml_type));
 }
 
-void GgmlLibrary::quantize(uint32_t ggml_type, const float *src, uint64_t rows, uint64_t cols,
-                           const float *importance, void *dst) const {
+void GgmlLibrary::quantize(uint32_t ggml_type, const float *src, uint64_t rows, uint64_t cols, const float *importance,
+                           void *dst) const {
     api_->quantize_chunk(int(ggml_type), src, dst, 0, int64_t(rows), int64_t(cols), importance);
 }
 

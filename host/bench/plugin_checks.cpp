@@ -66,9 +66,15 @@ bool same_bits(const std::vector<float> &a, const std::vector<float> &b) {
     return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
 
-CheckResult pass(std::string check, std::string detail) { return {std::move(check), CheckOutcome::pass, std::move(detail)}; }
-CheckResult fail(std::string check, std::string detail) { return {std::move(check), CheckOutcome::fail, std::move(detail)}; }
-CheckResult skip(std::string check, std::string detail) { return {std::move(check), CheckOutcome::skip, std::move(detail)}; }
+CheckResult pass(std::string check, std::string detail) {
+    return {std::move(check), CheckOutcome::pass, std::move(detail)};
+}
+CheckResult fail(std::string check, std::string detail) {
+    return {std::move(check), CheckOutcome::fail, std::move(detail)};
+}
+CheckResult skip(std::string check, std::string detail) {
+    return {std::move(check), CheckOutcome::skip, std::move(detail)};
+}
 
 // A check that throws fails with the exception's message.
 CheckResult run_check(const std::string &check, const std::function<CheckResult()> &body) {
@@ -80,9 +86,8 @@ CheckResult run_check(const std::string &check, const std::function<CheckResult(
 }
 
 bool is_user_spelling(const std::string &name) {
-    return !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
-        return std::islower(c) || std::isdigit(c) || c == '_';
-    });
+    return !name.empty() && std::all_of(name.begin(), name.end(),
+                                        [](unsigned char c) { return std::islower(c) || std::isdigit(c) || c == '_'; });
 }
 
 CheckResult check_descriptor(const QuantType &type, const GgmlLibrary *ggml) {
@@ -92,13 +97,14 @@ CheckResult check_descriptor(const QuantType &type, const GgmlLibrary *ggml) {
     if ((type.flags() & GMAT_QUANT_REQUIRES_IMPORTANCE) && !type.uses_importance())
         return fail(what, "flags say it requires an importance vector but not that it uses one");
     if (type.is_float() && type.block_elements() != 1)
-        return fail(what, "a plain float encoding must have blocks of 1 value, not " +
-                              std::to_string(type.block_elements()));
+        return fail(what,
+                    "a plain float encoding must have blocks of 1 value, not " + std::to_string(type.block_elements()));
     std::string detail = "GGUF id " + std::to_string(type.gguf_type()) + ", " + std::to_string(type.block_elements()) +
-                         " values / " + std::to_string(type.block_bytes()) + " bytes per block = " +
-                         number(type.bits_per_weight(), 6) + " bits/weight";
+                         " values / " + std::to_string(type.block_bytes()) +
+                         " bytes per block = " + number(type.bits_per_weight(), 6) + " bits/weight";
     if (ggml != nullptr && GgmlLibrary::has_quantizer(type.gguf_type())) {
-        if (std::string bad = ggml->mismatch(type); !bad.empty()) return fail(what, bad + ": GGUF readers would misread it");
+        if (std::string bad = ggml->mismatch(type); !bad.empty())
+            return fail(what, bad + ": GGUF readers would misread it");
         detail += ", the same type as ggml's";
     } else if (ggml != nullptr) {
         detail += "; ggml has no type with this id, so llama.cpp cannot load such tensors";
@@ -126,7 +132,8 @@ CheckResult check_determinism(const QuantType &type, const CheckInput &in) {
     for (gmat_scale_strategy s : strategies(type)) {
         const auto first = quantize(type, in.matrix, s, in.importance_or_null());
         if (quantize(type, in.matrix, s, in.importance_or_null()) != first)
-            return fail("determinism", std::string("two identical ") + strategy_name(s) + " calls gave different bytes");
+            return fail("determinism",
+                        std::string("two identical ") + strategy_name(s) + " calls gave different bytes");
         const auto values = dequantize(type, first, in.matrix.rows, in.matrix.cols);
         if (!same_bits(dequantize(type, first, in.matrix.rows, in.matrix.cols), values))
             return fail("determinism", "dequantizing the same bytes twice gave different values");
@@ -154,7 +161,8 @@ CheckResult check_non_finite(const QuantType &type, const CheckInput &in) {
         m.row(kBadRow)[kBadColumn] = bad;
         const std::string label = std::isnan(bad) ? "NaN" : bad > 0 ? "+inf" : "-inf";
         if (type.is_float()) {
-            const auto back = dequantize(type, quantize(type, m, GMAT_SCALE_STANDARD, in.importance_or_null()), m.rows, m.cols);
+            const auto back =
+                dequantize(type, quantize(type, m, GMAT_SCALE_STANDARD, in.importance_or_null()), m.rows, m.cols);
             const float got = back[kBadRow * m.cols + kBadColumn];
             if (std::isnan(bad) ? !std::isnan(got) : got != bad)
                 return fail(what, "stored " + label + " and read back " + number(got));
@@ -195,13 +203,15 @@ CheckResult check_row_length(const QuantType &type) {
     std::vector<float> values(2 * block, 0.5f), importance(2 * block, 1.0f);
     std::vector<uint8_t> bytes(2 * type.block_bytes());
     const QuantOptions options{GMAT_SCALE_STANDARD, 0.3f, importance.data()};
-    std::string message;
+    std::string message, dequantize_message;
     std::string bad = expect_refusal(
         "quantize_rows", [&] { type.quantize_rows(values.data(), 1, cols, options, bytes.data()); }, message);
     if (bad.empty())
-        bad = expect_refusal("dequantize_rows", [&] { type.dequantize_rows(bytes.data(), 1, cols, values.data()); }, message);
-    if (!bad.empty()) return fail(what, "a row of " + std::to_string(cols) + " values (blocks of " +
-                                            std::to_string(block) + "): " + bad);
+        bad = expect_refusal(
+            "dequantize_rows", [&] { type.dequantize_rows(bytes.data(), 1, cols, values.data()); }, dequantize_message);
+    if (!bad.empty())
+        return fail(what,
+                    "a row of " + std::to_string(cols) + " values (blocks of " + std::to_string(block) + "): " + bad);
     return pass(what, "rows of " + std::to_string(cols) + " values refused, e.g. \"" + message + "\"");
 }
 
@@ -221,8 +231,10 @@ CheckResult check_against_ggml(const QuantType &type, const CheckInput &in, cons
         return fail(what, "our dequantizer reads our blocks differently from ggml's to_float");
     if (decodes && !same_bits(dequantize(type, theirs, m.rows, m.cols), ggml_theirs))
         return fail(what, "our dequantizer reads ggml's blocks differently from ggml's to_float");
-    const double our_error = relative_rmse(m.values.data(), dequantize(type, ours, m.rows, m.cols).data(), m.values.size());
-    const double ggml_error = relative_rmse(m.values.data(), dequantize(type, theirs, m.rows, m.cols).data(), m.values.size());
+    const double our_error =
+        relative_rmse(m.values.data(), dequantize(type, ours, m.rows, m.cols).data(), m.values.size());
+    const double ggml_error =
+        relative_rmse(m.values.data(), dequantize(type, theirs, m.rows, m.cols).data(), m.values.size());
     const std::string numbers = "relative RMSE " + number(our_error) + " (standard), ggml " + number(ggml_error);
     if (!(our_error <= ggml_error * 1.0001)) return fail(what, numbers + ": worse than ggml's quantizer");
     return pass(what, std::string(decodes ? "decodes like ggml's to_float; " : "") + numbers);

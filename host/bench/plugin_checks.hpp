@@ -15,7 +15,7 @@ namespace gmat::bench {
 enum class CheckOutcome { pass, fail, skip };
 
 struct CheckResult {
-    std::string check;  // "descriptor", "round trip", ...
+    std::string check; // "descriptor", "round trip", ...
     CheckOutcome outcome;
     std::string detail; // the numbers, or what went wrong
 };

@@ -8,6 +8,7 @@
 #include "bench/quant_benchmark.hpp"
 #include "common/error.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 
@@ -42,15 +43,28 @@ void print_measurement(const std::string &who, const bench::QuantMeasurement &m,
 }
 
 void print_ratios(const bench::QuantMeasurement &ours, const bench::QuantMeasurement &ggml, uint64_t values) {
-    auto ratio = [](double a, double b) {
+    auto ratio = [](double a, double b) { // equal values (0 and 0 too) are 1x
         char text[32];
-        std::snprintf(text, sizeof text, "%.3fx", b > 0 ? a / b : 0.0);
+        std::snprintf(text, sizeof text, "%.3fx", a == b ? 1.0 : b > 0 ? a / b : INFINITY);
         return std::string(text);
     };
     print_row("gmat/ggml", ratio(ours.quantize.values_per_second(values), ggml.quantize.values_per_second(values)),
               ratio(ours.dequantize.values_per_second(values), ggml.dequantize.values_per_second(values)),
               ratio(ours.relative_rmse, ggml.relative_rmse));
     std::printf("  (speed: above 1x is faster than ggml; error: below 1x is more accurate)\n");
+}
+
+void print_header(const BenchArgs &args, const QuantType &type, const bench::GeneratedMatrix &matrix,
+                  bool with_importance) {
+    std::printf("type      %s (plugin %s, GGUF id %u, %.4f bits/weight)\n", type.name().c_str(),
+                type.plugin_name().c_str(), type.gguf_type(), type.bits_per_weight());
+    std::printf("matrix    %llu x %llu %s, seed %llu\n", (unsigned long long)args.rows, (unsigned long long)args.cols,
+                matrix.description.c_str(), (unsigned long long)args.seed);
+    std::printf("settings  %u thread%s, strategy %s%s, fastest of repeated runs\n\n", args.threads,
+                args.threads == 1 ? "" : "s", args.strategy.c_str(),
+                with_importance ? ", importance = column mean squares" : "");
+    print_row("", "quantize", "dequantize", "relative RMSE");
+    std::fflush(stdout); // before a plugin error reaches stderr
 }
 
 // Why ggml cannot be the reference for `type`, or "" when it can.
@@ -79,14 +93,7 @@ void run(GlobalOptions &global, const BenchArgs &args) {
     settings.min_seconds = args.min_seconds;
 
     const uint64_t values = args.rows * args.cols;
-    std::printf("type      %s (plugin %s, GGUF id %u, %.4f bits/weight)\n", type.name().c_str(),
-                type.plugin_name().c_str(), type.gguf_type(), type.bits_per_weight());
-    std::printf("matrix    %llu x %llu %s, seed %llu\n", (unsigned long long)args.rows, (unsigned long long)args.cols,
-                matrix.description.c_str(), (unsigned long long)args.seed);
-    std::printf("settings  %u thread%s, strategy %s%s, fastest of repeated runs\n\n", args.threads,
-                args.threads == 1 ? "" : "s", args.strategy.c_str(),
-                needs_importance ? ", importance = column mean squares" : "");
-    print_row("", "quantize", "dequantize", "relative RMSE");
+    print_header(args, type, matrix, needs_importance);
     const bench::QuantMeasurement ours = bench::measure_gmat(type, matrix, settings);
     print_measurement("gmat", ours, values);
     if (!unavailable.empty()) {

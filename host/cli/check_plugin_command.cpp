@@ -42,9 +42,9 @@ void report_loading(const PluginRegistry &registry, Tally &tally) {
     }
     for (const PluginInfo &p : registry.plugins()) {
         std::printf("%s\n", p.file.string().c_str());
-        tally.print("PASS", "load", "plugin " + p.name + " " + p.version + " (" + plugin_kind_name(p.kind) +
-                                        ", ABI " + std::to_string(p.abi_major) + "." + std::to_string(p.abi_minor) +
-                                        ")");
+        tally.print("PASS", "load",
+                    "plugin " + p.name + " " + p.version + " (" + plugin_kind_name(p.kind) + ", ABI " +
+                        std::to_string(p.abi_major) + "." + std::to_string(p.abi_minor) + ")");
         ++tally.passed;
     }
 }

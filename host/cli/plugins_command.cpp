@@ -30,7 +30,8 @@ void print_plugins(const PluginRegistry &registry) {
         }
     }
     if (!registry.conflicts().empty()) {
-        std::cout << "\nType name conflicts (the first plugin in search order serves the name):\n";
+        std::cout << "\nType name conflicts (the first plugin in search order serves the plain name; write "
+                     "'plugin:type' to pick another):\n";
         for (const auto &c : registry.conflicts()) std::cout << "  " << c << "\n";
     }
     std::cout << "\nRefused (" << registry.refused().size() << "):\n";

@@ -31,6 +31,7 @@ std::string tensor_type_name(const std::string &value, const PluginRegistry &reg
     if (is_mix_name(name)) return base_type_of(name);
     if (registry.find_quant_type(name)) return name;
     if (quant_mix::parse_block_type(name)) return name; // known type; "no plugin provides" comes later
+    if (name.find(':') != std::string::npos) registry.quant_type(name); // "plugin:type": its own precise error
     throw GmatError(where + ": unknown type '" + value + "' (valid: " + joined(valid_type_names(registry)) + ")");
 }
 

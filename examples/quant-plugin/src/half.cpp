@@ -25,10 +25,10 @@ uint16_t half_from_float(float value) {
     const uint32_t bits = bits_of(value);
     const uint16_t sign = static_cast<uint16_t>((bits >> 16) & 0x8000u);
     const uint32_t magnitude = bits & 0x7fffffffu;
-    if (magnitude > 0x7f800000u) return sign | 0x7e00u;     // NaN
-    if (magnitude >= 0x477ff000u) return sign | 0x7c00u;    // rounds to >= 65536: infinity
-    if (magnitude < 0x38800000u) {                          // below 2^-14: a subnormal half
-        const float scaled = float_of(magnitude) * 16777216.0f; // in units of 2^-24, exact
+    if (magnitude > 0x7f800000u) return sign | 0x7e00u;              // NaN
+    if (magnitude >= 0x477ff000u) return sign | 0x7c00u;             // rounds to >= 65536: infinity
+    if (magnitude < 0x38800000u) {                                   // below 2^-14: a subnormal half
+        const float scaled = float_of(magnitude) * 16777216.0f;      // in units of 2^-24, exact
         return sign | static_cast<uint16_t>(std::nearbyint(scaled)); // ties to even
     }
     const uint32_t exponent = (magnitude >> 23) - 127 + 15;

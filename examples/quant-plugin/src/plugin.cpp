@@ -21,15 +21,13 @@ void quantize_rows(const float *src, uint64_t n_rows, uint64_t n_cols, const gma
         Type::pack(quantize_block(src + b * kBlockValues, params.strategy), out + b * Type::kBlockBytes);
 }
 
-template <class Type>
-void dequantize_rows(const void *src, uint64_t n_rows, uint64_t n_cols, float *dst) {
+template <class Type> void dequantize_rows(const void *src, uint64_t n_rows, uint64_t n_cols, float *dst) {
     const uint64_t blocks = n_rows * (n_cols / kBlockValues);
     const auto *in = static_cast<const uint8_t *>(src);
     for (uint64_t b = 0; b < blocks; ++b) Type::unpack(in + b * Type::kBlockBytes, dst + b * kBlockValues);
 }
 
-template <class Type>
-constexpr gmat::sdk::QuantKernel kernel(const char *name, const char *description) {
+template <class Type> constexpr gmat::sdk::QuantKernel kernel(const char *name, const char *description) {
     return {{sizeof(gmat_quant_type_desc), name, Type::kGgufType, kBlockValues, uint32_t(Type::kBlockBytes),
              /*flags=*/0, description},
             &quantize_rows<Type>,

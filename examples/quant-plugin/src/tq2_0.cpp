@@ -6,7 +6,7 @@ namespace ternary {
 namespace {
 constexpr int kQsBytes = 64;
 constexpr int kValuesPerHalf = 128; // each 32-byte half of qs covers 128 values
-}
+} // namespace
 
 void Tq2_0::pack(const TernaryBlock &block, uint8_t *out) {
     for (int half = 0; half < 2; ++half) {

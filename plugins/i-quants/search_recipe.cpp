@@ -1,0 +1,39 @@
+#include "search_recipe.hpp"
+
+namespace gmat::iquants {
+
+namespace {
+
+// Targets every `step` from T = -127 + lo to -127 + hi (the extreme on the
+// long, negative end) and from 113 + lo + 5 to 113 + hi + 20 (the positive
+// end, 14 shorter), shifted by `offset`. ggml's iq4 quantizers try
+// T = -127 + k for k = -7..7 and T = +127. Measured on Gaussian and
+// Student-t matrices, a wider range (clipping the extreme harder, or leaving
+// the end level unused) lowers the error far more than a denser grid: every
+// target is followed by a least-squares scale anyway, so neighbouring
+// targets mostly end at the same levels.
+TargetGrid target_grid(int lo, int hi, int step, float offset) {
+    TargetGrid g;
+    for (int k = lo; k <= hi; k += step) g.targets[g.count++] = float(-127 + k) + offset;
+    for (int k = lo + 5; k <= hi + 20; k += step) g.targets[g.count++] = float(113 + k) + offset;
+    return g;
+}
+
+} // namespace
+
+SearchRecipe make_search_recipe(gmat_scale_strategy strategy, float lambda) {
+    SearchRecipe r;
+    r.grid = target_grid(-30, 20, 5, 0.0f);
+    r.refits = 2;
+    r.code_radius = 1;
+    if (strategy == GMAT_SCALE_TRELLIS) {
+        r.trellis.enabled = true;
+        r.trellis.lambda = lambda;
+        r.trellis.grid = target_grid(-30, 20, 5, 2.5f); // between the standard grid's targets
+        r.trellis.scale_steps = 1;
+        r.trellis.descent_rounds = 2;
+    }
+    return r;
+}
+
+} // namespace gmat::iquants
