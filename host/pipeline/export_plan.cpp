@@ -105,13 +105,14 @@ ExportPlan plan_export(const Store &store, const ExportConfig &config, const std
     const auto formats = registry.writer_formats();
     if (std::find(formats.begin(), formats.end(), config.target_format) == formats.end())
         registry.create_writer(config.target_format, {}, 1); // throws, listing the formats available
-    const HfConfig hf = HfConfig::load(store.model_file("config.json"));
+    auto hf_config = std::make_shared<const HfConfig>(HfConfig::load(store.model_file("config.json")));
+    const HfConfig &hf = *hf_config;
     const Architecture &arch = architecture_for(hf);
 
     ExportPlan plan;
     plan.architecture = arch.gguf_architecture();
     plan.architecture_module = &arch;
-    plan.hf_config = std::make_shared<const HfConfig>(HfConfig::load(store.model_file("config.json")));
+    plan.hf_config = hf_config;
     plan.generated = arch.generated_tensors(hf);
     const auto named = explicit_names(store, config, ctx);
     const auto skipped = skipped_uuids(store, options.skip_tensors);
