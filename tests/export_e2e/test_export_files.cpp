@@ -7,6 +7,11 @@
 
 #include <oracle/ggml_types.hpp>
 #include <oracle/gguf_file.hpp>
+#include <oracle/llama.hpp>
+
+#include "pipeline/import_pipeline.hpp"
+
+#include <sstream>
 
 #include <cstring>
 #include <fstream>
@@ -134,6 +139,48 @@ TEST(ExportFiles, TheSeedsExportProfilesParse) {
     EXPECT_DOUBLE_EQ(balanced.trellis_lambda, 0.3);
     EXPECT_FALSE(balanced.shard_size.has_value());
     EXPECT_EQ(balanced.per_tensor.size(), 12u);
+}
+
+} // namespace
+} // namespace gmat::test
+
+namespace gmat::test {
+namespace {
+
+std::string run_text(const std::string &command) {
+    FILE *pipe = ::popen(command.c_str(), "r");
+    std::string out;
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+    EXPECT_EQ(::pclose(pipe), 0) << command;
+    return out;
+}
+
+// The tiny_llm example's byte-level BPE tokenizer, through import and export:
+// llama.cpp tokenizes a text to the ids the tokenizer.json defines, and back.
+TEST(ExportFiles, TokenizerRoundTripsThroughTheExport) {
+    const fs::path dir = scratch_path("tokenizer");
+    run_text(std::string(GMAT_PYTHON_NUMPY) + " " + GMAT_EXAMPLES_DIR + "/tiny_llm/make_tiny_llm.py " + (dir / "hf").string());
+    ImportOptions import;
+    import.model = dir / "hf";
+    import.output_dir = dir;
+    import.progress = false;
+    std::ostringstream log;
+    const fs::path store = run_import(build_plugins(), import, log).store;
+    const fs::path out = dir / "tiny.gguf";
+    export_store(store, R"({"quantization": {"default_type": "f16"}})", out);
+    const std::string text = "the model writes the tokens and the llama reads them";
+    std::vector<int32_t> expected;
+    std::stringstream ids(run_text(std::string(GMAT_PYTHON_NUMPY) + " " + GMAT_BPE_ENCODE + " " + (dir / "hf").string() +
+                                   " '" + text + "'"));
+    for (std::string id; std::getline(ids, id, ',');) expected.push_back(std::stoi(id));
+    oracle::Llama llama(out, {true});
+    const std::vector<int32_t> tokens = llama.tokenize(text, true, false);
+    EXPECT_EQ(tokens, expected);
+    EXPECT_LT(tokens.size(), text.size() - 5) << "no merge applied: the test text does not exercise the merges";
+    EXPECT_EQ(llama.detokenize(tokens, true), text);
+    EXPECT_EQ(llama.n_vocab(), 32000);
 }
 
 } // namespace
