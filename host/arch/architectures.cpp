@@ -1,6 +1,7 @@
 // The architectures gmat converts. One line per architecture file.
 #include "arch/architecture.hpp"
 #include "arch/llama_family.hpp"
+#include "arch/supported_architectures.hpp"
 
 #include "common/error.hpp"
 
@@ -10,6 +11,11 @@ namespace {
 const std::vector<const Architecture *> &all_architectures() {
     static const std::vector<const Architecture *> all{
         &llama_architecture(),
+        &qwen2_architecture(),
+        &qwen3_architecture(),
+        &phi3_architecture(),
+        &gemma2_architecture(),
+        &gemma3_architecture(),
     };
     return all;
 }

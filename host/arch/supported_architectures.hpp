@@ -1,0 +1,14 @@
+// One accessor per architecture file, for the list in architectures.cpp.
+#pragma once
+
+#include "arch/architecture.hpp"
+
+namespace gmat {
+
+const Architecture &qwen2_architecture();
+const Architecture &qwen3_architecture();
+const Architecture &phi3_architecture();
+const Architecture &gemma2_architecture();
+const Architecture &gemma3_architecture();
+
+} // namespace gmat

@@ -1,0 +1,90 @@
+#include "arch_model.hpp"
+
+#include "config/export_config.hpp"
+#include "pipeline/export_pipeline.hpp"
+#include "pipeline/export_plan.hpp"
+#include "pipeline/import_pipeline.hpp"
+#include "store/store.hpp"
+
+#include <reference/reference_scripts.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace gmat::test {
+
+namespace {
+fs::path scratch_root() {
+    static const fs::path root = [] {
+        fs::path p = fs::temp_directory_path() / ("gmat-arch-" + std::to_string(::getpid()));
+        fs::remove_all(p);
+        fs::create_directories(p);
+        std::atexit([] { fs::remove_all(fs::temp_directory_path() / ("gmat-arch-" + std::to_string(::getpid()))); });
+        return p;
+    }();
+    return root;
+}
+
+std::vector<float> read_f32_file(const fs::path &file) {
+    std::ifstream in(file, std::ios::binary);
+    const auto size = fs::file_size(file);
+    std::vector<float> values(size / sizeof(float));
+    in.read(reinterpret_cast<char *>(values.data()), static_cast<std::streamsize>(values.size() * sizeof(float)));
+    if (!in || size % sizeof(float) != 0) throw std::runtime_error(file.string() + ": cannot read float32 logits");
+    return values;
+}
+} // namespace
+
+const PluginRegistry &architecture_plugins() {
+    static const PluginRegistry registry = PluginRegistry::load({GMAT_TEST_PLUGIN_DIR});
+    return registry;
+}
+
+ArchModel make_arch_model(const std::string &hf_class, const std::vector<std::string> &extra_args) {
+    ArchModel m;
+    m.hf_class = hf_class;
+    m.dir = scratch_root() / hf_class;
+    m.hf = m.dir / "hf";
+    std::vector<std::string> args{m.hf.string(), "--architecture", hf_class, "--vocab", "512"};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    reference::run_reference_script("make_arch_checkpoint.py", args);
+    ImportOptions import;
+    import.model = m.hf;
+    import.output_dir = m.dir;
+    import.progress = false;
+    std::ostringstream log;
+    m.store = run_import(architecture_plugins(), import, log).store;
+    for (int i = 0; i < 32; ++i) m.tokens.push_back((i * 97 + 3) % 512);
+    return m;
+}
+
+fs::path export_model(const ArchModel &model, const std::string &default_type) {
+    const fs::path out = model.dir / (default_type + ".gguf");
+    const Store store = Store::open(model.store);
+    const ExportConfig config = parse_export_config_text(
+        R"({"quantization": {"default_type": ")" + default_type + R"("}})", "test config");
+    const ExportPlan plan = plan_export(store, config, "test config", architecture_plugins(), {});
+    ExportRunOptions options;
+    options.output = out;
+    options.threads = 2;
+    options.progress = false;
+    std::ostringstream log;
+    run_export(store, plan, config, architecture_plugins(), options, log);
+    return out;
+}
+
+std::vector<float> reference_logits(const ArchModel &model) {
+    std::string tokens;
+    for (int32_t t : model.tokens) tokens += (tokens.empty() ? "" : ",") + std::to_string(t);
+    const fs::path out = model.dir / "reference.f32";
+    reference::run_reference_script("arch_reference.py",
+                                    {"--model", model.hf.string(), "--tokens", tokens, "--out", out.string()});
+    return read_f32_file(out);
+}
+
+} // namespace gmat::test

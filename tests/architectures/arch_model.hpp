@@ -1,0 +1,34 @@
+// One random HF checkpoint of a non-Llama class (tests/reference's
+// make_arch_checkpoint.py), imported into a store, exported, and the HF
+// reference logits (arch_reference.py) of the same tokens.
+#pragma once
+
+#include "plugins/plugin_registry.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace gmat::test {
+
+const PluginRegistry &architecture_plugins();
+
+struct ArchModel {
+    std::string hf_class;
+    std::filesystem::path dir;   // scratch folder of this model
+    std::filesystem::path hf;    // the HF checkpoint
+    std::filesystem::path store; // model.gmat
+    std::vector<int32_t> tokens; // 32 tokens every test evaluates
+};
+
+// Writes dir/hf with make_arch_checkpoint.py (extra_args appended) and imports it.
+ArchModel make_arch_model(const std::string &hf_class, const std::vector<std::string> &extra_args);
+
+// Exports the store with default_type (e.g. "f32", "q4_k_m") to dir/<name>.gguf.
+std::filesystem::path export_model(const ArchModel &model, const std::string &default_type);
+
+// n_tokens x vocab logits of arch_reference.py.
+std::vector<float> reference_logits(const ArchModel &model);
+
+} // namespace gmat::test

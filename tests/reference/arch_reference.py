@@ -1,0 +1,236 @@
+#!/usr/bin/env python3
+"""Reference logits of HuggingFace Qwen2, Qwen3, Phi3, Gemma2 and Gemma3 (text)
+causal LMs.
+
+  arch_reference.py --model DIR --tokens 1,2,3 --out FILE.f32
+
+Runs the forward pass as transformers' modeling_<arch>.py defines it, in
+float64, and writes n_tokens x vocab_size float32 little-endian logits (row i
+predicts the token after tokens[i]). Exit status 2 with a message on bad input.
+
+What differs from Llama (llama_reference.py), per class:
+  * Qwen2: q/k/v projections carry biases.
+  * Qwen3: RMSNorm over each query/key head (weight w) before RoPE.
+  * Phi3: fused qkv_proj (q rows, then k, then v) and gate_up_proj (gate rows
+    first); sliding_window masks keys with i - j >= window.
+  * Gemma2/3: RMSNorm multiplies by (1 + w); embeddings times sqrt(hidden);
+    norms before and after attention and MLP; gelu (tanh) MLP; scores scaled
+    by query_pre_attn_scalar^-1/2; sliding layers (layer_types, or Gemma2's
+    even layers) keep keys with i - j < sliding_window; output tied to the
+    embedding. Gemma2 soft-caps attention scores and logits (cap*tanh(x/cap));
+    Gemma3 normalises q/k heads (1 + w), uses rope_local_base_freq on sliding
+    layers and rope_scaling (linear) on global ones only.
+"""
+
+import argparse
+import json
+import math
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import safetensors_io  # noqa: E402
+
+KINDS = {"Qwen2ForCausalLM": "qwen2", "Qwen3ForCausalLM": "qwen3", "Phi3ForCausalLM": "phi3",
+         "Gemma2ForCausalLM": "gemma2", "Gemma3ForCausalLM": "gemma3"}
+
+
+class BadInput(Exception):
+    """Bad input: reported as one line, exit status 2."""
+
+
+class Config:
+    def __init__(self, raw, path):
+        classes = [c for c in raw.get("architectures") or [] if c in KINDS]
+        if not classes:
+            raise BadInput(f"{path}: architectures {raw.get('architectures')} has none of {list(KINDS)}")
+        self.kind = KINDS[classes[0]]
+        self.gemma = self.kind.startswith("gemma")
+        try:
+            self.hidden = int(raw["hidden_size"])
+            self.layers = int(raw["num_hidden_layers"])
+            self.heads = int(raw["num_attention_heads"])
+            self.vocab = int(raw["vocab_size"])
+        except (KeyError, TypeError, ValueError) as e:
+            raise BadInput(f"{path}: missing or bad field {e}") from None
+        self.kv_heads = int(raw.get("num_key_value_heads") or self.heads)
+        self.head_dim = int(raw.get("head_dim") or self.hidden // self.heads)
+        self.eps = float(raw.get("rms_norm_eps", 1e-6))
+        self.rope_theta = float(raw.get("rope_theta", 10000.0))
+        self.local_rope_theta = float(raw.get("rope_local_base_freq", 10000.0))
+        self.rope_scaling = raw.get("rope_scaling")
+        self.tied = bool(raw.get("tie_word_embeddings", self.gemma))
+        self.window = raw.get("sliding_window")
+        self.scale = float(raw.get("query_pre_attn_scalar", self.head_dim)) ** -0.5 if self.gemma else \
+            1.0 / math.sqrt(self.head_dim)
+        self.attn_cap = raw.get("attn_logit_softcapping") if self.kind == "gemma2" else None
+        self.final_cap = raw.get("final_logit_softcapping")
+        if float(raw.get("partial_rotary_factor", 1.0)) != 1.0:
+            raise BadInput(f"{path}: partial_rotary_factor is not supported by this reference")
+        if raw.get("use_sliding_window"):
+            raise BadInput(f"{path}: use_sliding_window is not supported by this reference")
+        self.sliding = [self.layer_is_sliding(raw, i) for i in range(self.layers)]
+
+    def layer_is_sliding(self, raw, i):
+        if self.window is None:
+            return False
+        if self.kind == "phi3":
+            return True
+        if not self.gemma:
+            return False
+        if raw.get("layer_types"):
+            return raw["layer_types"][i] == "sliding_attention"
+        if self.kind == "gemma2":
+            return i % 2 == 0
+        return (i + 1) % int(raw.get("sliding_window_pattern", 6)) != 0
+
+
+def load_config(model_dir):
+    path = os.path.join(model_dir, "config.json")
+    try:
+        with open(path) as f:
+            return Config(json.load(f), path)
+    except OSError as e:
+        raise BadInput(f"{path}: {e.strerror}") from None
+    except json.JSONDecodeError as e:
+        raise BadInput(f"{path}: not JSON: {e}") from None
+
+
+def rms_norm(x, w, c):
+    scale = (1.0 + w) if c.gemma else w
+    return x / np.sqrt(np.mean(x * x, axis=-1, keepdims=True) + c.eps) * scale
+
+
+def rope(x, positions, theta, head_dim, linear_factor=1.0):
+    """NEOX/rotate_half RoPE over the last axis of x: (heads, T, head_dim)."""
+    inv_freq = 1.0 / (theta ** (np.arange(0, head_dim, 2, dtype=np.float64) / head_dim)) / linear_factor
+    angles = positions[:, None] * inv_freq[None, :]
+    cos, sin = np.cos(np.concatenate([angles, angles], -1)), np.sin(np.concatenate([angles, angles], -1))
+    half = head_dim // 2
+    rotated = np.concatenate([-x[..., half:], x[..., :half]], axis=-1)
+    return x * cos + rotated * sin
+
+
+def layer_rope(c, layer):
+    """(theta, linear factor) of a layer."""
+    if c.kind == "gemma3" and c.sliding[layer]:
+        return c.local_rope_theta, 1.0
+    s = c.rope_scaling
+    if s and s.get("rope_type", s.get("type")) not in (None, "default"):
+        if s.get("rope_type", s.get("type")) != "linear":
+            raise BadInput(f"rope_scaling {s} is not supported (linear is)")
+        return c.rope_theta, float(s["factor"])
+    return c.rope_theta, 1.0
+
+
+def projections(h, w, p, c):
+    q_dim, kv_dim = c.heads * c.head_dim, c.kv_heads * c.head_dim
+    if c.kind == "phi3":
+        qkv = h @ w[p + "self_attn.qkv_proj.weight"].T
+        return qkv[:, :q_dim], qkv[:, q_dim:q_dim + kv_dim], qkv[:, q_dim + kv_dim:]
+    out = []
+    for name in ("q", "k", "v"):
+        y = h @ w[p + f"self_attn.{name}_proj.weight"].T
+        if p + f"self_attn.{name}_proj.bias" in w:
+            y = y + w[p + f"self_attn.{name}_proj.bias"]
+        out.append(y)
+    return out
+
+
+def attention(h, w, p, c, layer):
+    n = h.shape[0]
+    q, k, v = projections(h, w, p, c)
+    q = q.reshape(n, c.heads, c.head_dim).transpose(1, 0, 2)
+    k = k.reshape(n, c.kv_heads, c.head_dim).transpose(1, 0, 2)
+    v = v.reshape(n, c.kv_heads, c.head_dim).transpose(1, 0, 2)
+    if p + "self_attn.q_norm.weight" in w:
+        q = rms_norm(q, w[p + "self_attn.q_norm.weight"], c)
+        k = rms_norm(k, w[p + "self_attn.k_norm.weight"], c)
+    theta, factor = layer_rope(c, layer)
+    positions = np.arange(n, dtype=np.float64)
+    q, k = rope(q, positions, theta, c.head_dim, factor), rope(k, positions, theta, c.head_dim, factor)
+    group = c.heads // c.kv_heads
+    k, v = np.repeat(k, group, axis=0), np.repeat(v, group, axis=0)
+    scores = q @ k.transpose(0, 2, 1) * c.scale
+    if c.attn_cap:
+        scores = np.tanh(scores / c.attn_cap) * c.attn_cap
+    i, j = np.arange(n)[:, None], np.arange(n)[None, :]
+    allowed = j <= i
+    if c.sliding[layer]:
+        allowed &= (i - j) < int(c.window)
+    scores = np.where(allowed, scores, -np.inf)
+    probs = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    probs /= probs.sum(axis=-1, keepdims=True)
+    out = (probs @ v).transpose(1, 0, 2).reshape(n, c.heads * c.head_dim)
+    return out @ w[p + "self_attn.o_proj.weight"].T
+
+
+def gelu_tanh(x):
+    return 0.5 * x * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x ** 3)))
+
+
+def mlp(h, w, p, c):
+    if c.kind == "phi3":
+        gate, up = np.split(h @ w[p + "mlp.gate_up_proj.weight"].T, 2, axis=-1)
+    else:
+        gate, up = h @ w[p + "mlp.gate_proj.weight"].T, h @ w[p + "mlp.up_proj.weight"].T
+    act = gelu_tanh(gate) if c.gemma else gate / (1.0 + np.exp(-gate))
+    return (act * up) @ w[p + "mlp.down_proj.weight"].T
+
+
+def forward(w, c, tokens):
+    x = w["model.embed_tokens.weight"][np.asarray(tokens)]
+    if c.gemma:
+        x = x * math.sqrt(c.hidden)
+    for i in range(c.layers):
+        p = f"model.layers.{i}."
+        a = attention(rms_norm(x, w[p + "input_layernorm.weight"], c), w, p, c, i)
+        if c.gemma:
+            x = x + rms_norm(a, w[p + "post_attention_layernorm.weight"], c)
+            m = mlp(rms_norm(x, w[p + "pre_feedforward_layernorm.weight"], c), w, p, c)
+            x = x + rms_norm(m, w[p + "post_feedforward_layernorm.weight"], c)
+        else:
+            x = x + a
+            x = x + mlp(rms_norm(x, w[p + "post_attention_layernorm.weight"], c), w, p, c)
+    x = rms_norm(x, w["model.norm.weight"], c)
+    head = w["model.embed_tokens.weight"] if c.tied or "lm_head.weight" not in w else w["lm_head.weight"]
+    logits = x @ head.T
+    if c.final_cap:
+        logits = np.tanh(logits / c.final_cap) * c.final_cap
+    return logits
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--model", required=True)
+    p.add_argument("--tokens", required=True, help="comma-separated token ids")
+    p.add_argument("--out", required=True, help="n_tokens x vocab float32 little-endian")
+    args = p.parse_args(argv)
+    try:
+        c = load_config(args.model)
+        try:
+            tokens = [int(t) for t in args.tokens.split(",") if t.strip()]
+        except ValueError:
+            raise BadInput(f"--tokens {args.tokens!r} is not a list of integers") from None
+        if not tokens or any(not 0 <= t < c.vocab for t in tokens):
+            raise BadInput(f"--tokens must be non-empty ids in [0, {c.vocab})")
+        try:
+            tensors, _ = safetensors_io.read_checkpoint(args.model)
+        except (OSError, safetensors_io.SafetensorsError) as e:
+            raise BadInput(str(e)) from None
+        weights = {k: v.astype(np.float64) for k, v in tensors.items()}
+        try:
+            logits = forward(weights, c, tokens)
+        except KeyError as e:
+            raise BadInput(f"{args.model}: tensor {e} is missing") from None
+        logits.astype("<f4").tofile(args.out)
+    except BadInput as e:
+        print(f"arch_reference: error: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
