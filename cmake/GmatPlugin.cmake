@@ -34,7 +34,13 @@ function(gmat_add_plugin name)
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON
     LIBRARY_OUTPUT_DIRECTORY "${output_dir}")
-  target_link_options(${name} PRIVATE "-Wl,--no-undefined")
+  # A version script exports gmat_plugin_entry alone: template instantiations
+  # from libstdc++ headers (weak symbols hidden visibility does not catch) stay
+  # private, so two plugins can never bind to each other's copies.
+  set(_map "${CMAKE_CURRENT_BINARY_DIR}/${name}.exports.map")
+  file(WRITE "${_map}" "{\n  global: gmat_plugin_entry;\n  local: *;\n};\n")
+  target_link_options(${name} PRIVATE "-Wl,--no-undefined" "-Wl,--version-script=${_map}")
+  set_property(TARGET ${name} APPEND PROPERTY LINK_DEPENDS "${_map}")
   # Lets a build list every plugin it makes (gmat's install tests depend on them all).
   set_property(GLOBAL APPEND PROPERTY GMAT_PLUGIN_TARGETS ${name})
   if(DEFINED GMAT_PLUGIN_INSTALL_DIR)

@@ -176,7 +176,7 @@ enum gmat_scale_strategy {
 typedef struct gmat_quant_params {
     uint32_t struct_size;
     uint32_t strategy;       /* gmat_scale_strategy */
-    float trellis_lambda;    /* strength of the trellis search's smoothness term (default 0.3) */
+    float trellis_lambda;    /* the trellis search's trade-off weight (default 0.3); its meaning is plugin-defined, see each plugin's README */
     const float *importance; /* n_cols weights (an imatrix column), or NULL */
 } gmat_quant_params;
 
