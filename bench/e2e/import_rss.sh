@@ -9,7 +9,7 @@ threads="${1:-$(nproc)}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 /usr/bin/python3 "$root/tests/reference/make_llama_checkpoint.py" "$work/hf" --hidden 2048 --intermediate 5632 \
-  --layers 12 --heads 16 --kv-heads 4 --vocab 32000 --dtype bf16 --shards 2 >/dev/null
+  --layers 14 --heads 16 --kv-heads 4 --vocab 32000 --dtype bf16 --shards 2 >/dev/null
 bytes=$(du -sb "$work/hf" | cut -f1)
 /usr/bin/time -f "%e %M" -o "$work/time" "$gmat" import -m "$work/hf" -o "$work/store" -q -t "$threads" >/dev/null
 read -r seconds rss_kb < "$work/time"
