@@ -33,4 +33,8 @@ void unpack_scale_min_code(const uint8_t *packed, int sub_block, uint8_t &scale_
 // 32-byte group holds values l, l+32, l+64, l+96 in bit pairs 0..1 .. 6..7.
 void pack_two_bit_planes(const uint8_t *levels, uint8_t *qs);
 
+// The high-bit masks of q3_k (hmask) and q5_k (qh): bit k of byte i is bit
+// `bit` of the level of element i + 32k.
+void gather_bit_planes(const uint8_t *levels, int bit, uint8_t *mask);
+
 } // namespace gmat::kquants

@@ -14,8 +14,8 @@ using RowFn = void (*)(const float *, uint64_t, const SearchOptions &, void *);
 using RowKernelField = RowFn RowKernels::*;
 
 // Turns the host's parameters into search options, rejecting what the search cannot honour.
-SearchOptions search_options(const char *type_name, const sdk::QuantParams &params, const float *importance,
-                             uint64_t n_cols) {
+SearchOptions search_options(const char *type_name, const sdk::QuantParams &params, uint64_t n_cols) {
+    const float *importance = params.importance;
     SearchOptions options;
     if (params.strategy == GMAT_SCALE_TRELLIS) {
         options.trellis = true;
@@ -43,7 +43,7 @@ SearchOptions search_options(const char *type_name, const sdk::QuantParams &para
 template <RowKernelField Field, class Block>
 void quantize(const char *type_name, const float *src, uint64_t n_rows, uint64_t n_cols,
               const sdk::QuantParams &params, void *dst) {
-    const SearchOptions options = search_options(type_name, params, params.importance, n_cols);
+    const SearchOptions options = search_options(type_name, params, n_cols);
     const RowFn row = active_row_kernels().*Field;
     const uint64_t blocks_per_row = n_cols / kSuperBlock;
     auto *out = static_cast<unsigned char *>(dst);

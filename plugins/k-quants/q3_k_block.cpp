@@ -29,9 +29,7 @@ int unpack_q3_scale_code(const uint8_t *packed, int j) {
 
 void pack_q3_k(const SymmetricPlan &plan, Q3KBlock &out) {
     pack_q3_scale_codes(plan.codes, out.scales);
-    std::memset(out.hmask, 0, sizeof out.hmask);
-    for (int i = 0; i < kSuperBlock; ++i)
-        if (plan.levels[i] > 3) out.hmask[i % 32] |= uint8_t(1u << (i / 32));
+    gather_bit_planes(plan.levels, 2, out.hmask);
     pack_two_bit_planes(plan.levels, out.qs);
     out.d = plan.d;
 }

@@ -3,17 +3,13 @@
 #include "block_packing.hpp"
 #include "fp16.hpp"
 
-#include <cstring>
-
 namespace gmat::kquants {
 
 void pack_q5_k(const AsymmetricPlan &plan, Q5KBlock &out) {
     out.d = plan.d;
     out.dmin = plan.dmin;
     pack_scale_min_codes(plan.scale_codes, plan.min_codes, out.scales);
-    std::memset(out.qh, 0, sizeof out.qh);
-    for (int i = 0; i < kSuperBlock; ++i)
-        if (plan.levels[i] > 15) out.qh[i % 32] |= uint8_t(1u << (i / 32));
+    gather_bit_planes(plan.levels, 4, out.qh);
     for (int pair = 0; pair < 4; ++pair) {
         const uint8_t *l = plan.levels + 64 * pair;
         for (int i = 0; i < 32; ++i) out.qs[32 * pair + i] = uint8_t((l[i] & 0xF) | ((l[i + 32] & 0xF) << 4));

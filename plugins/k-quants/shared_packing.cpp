@@ -30,4 +30,12 @@ void pack_two_bit_planes(const uint8_t *levels, uint8_t *qs) {
     }
 }
 
+void gather_bit_planes(const uint8_t *levels, int bit, uint8_t *mask) {
+    // Plane by plane over all 32 bytes, so the compiler can vectorise the inner loop.
+    uint8_t m[32] = {};
+    for (int k = 0; k < 8; ++k)
+        for (int i = 0; i < 32; ++i) m[i] = uint8_t(m[i] | (((levels[i + 32 * k] >> bit) & 1u) << k));
+    for (int i = 0; i < 32; ++i) mask[i] = m[i];
+}
+
 } // namespace gmat::kquants

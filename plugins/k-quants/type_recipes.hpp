@@ -1,23 +1,32 @@
-// The search settings of each K type and strategy (see README.md for what
-// each setting does and how the values were chosen).
+// The search settings of each K type (README.md explains every step and how
+// the values were chosen). Both strategies run the start (grid, super-block
+// scales, refinement, exact steps); the trellis strategy then runs its stage.
+//
+// With an importance vector the objective is ggml's imatrix objective, which
+// ggml itself searches much harder (and 2-3x slower) than its plain one, so
+// those rows get a finer grid and more exact steps.
 #pragma once
 
 #include "search/recipes.hpp"
 
 namespace gmat::kquants {
 
-// Trellis stage off: the standard strategy.
-inline constexpr TrellisSettings kNoTrellis{false, 0, 0, 0, 0.0f};
+// Asymmetric: format, grid {first, step, steps}, headroom, refine_rounds,
+// exact_steps, trellis {descent_steps, scale_refits, scale_trials, trial_step}.
+inline constexpr AsymmetricRecipe kQ2KRecipe{kQ2KFormat, {-0.5f, 0.2f, 10}, 0.03f, 1, 1, {-1, 2, 1, 0.03f}};
+inline constexpr AsymmetricRecipe kQ4KRecipe{kQ4KFormat, {-1.0f, 0.2f, 10}, 0.03f, 1, 1, {-1, 2, 2, 0.015f}};
+inline constexpr AsymmetricRecipe kQ5KRecipe{kQ5KFormat, {-1.0f, 0.2f, 10}, 0.03f, 1, 1, {-1, 2, 2, 0.015f}};
 
-inline constexpr AsymmetricRecipe kQ2KRecipe{
-    kQ2KFormat, {WeightRule::Uniform, 1.0f}, {-0.5f, 0.1f, 15}, 2, {true, 4, 2, 2, 0.02f}};
-inline constexpr AsymmetricRecipe kQ4KRecipe{
-    kQ4KFormat, {WeightRule::Uniform, 2.0f}, {-1.0f, 0.1f, 20}, 2, {true, 4, 2, 2, 0.02f}};
-inline constexpr AsymmetricRecipe kQ5KRecipe{
-    kQ5KFormat, {WeightRule::Uniform, 2.0f}, {-0.5f, 0.1f, 15}, 2, {true, 4, 2, 2, 0.02f}};
-inline constexpr SymmetricRecipe kQ3KRecipe{
-    kQ3KFormat, {WeightRule::Uniform, 2.0f}, {-0.9f, -0.5f, 0.1f, 18, 0}, 2, {true, 4, 2, 2, 0.02f}};
-inline constexpr SymmetricRecipe kQ6KRecipe{
-    kQ6KFormat, {WeightRule::Uniform, 0.0f}, {-0.9f, -0.5f, 0.1f, 18, 0}, 2, {true, 4, 2, 2, 0.02f}};
+inline constexpr AsymmetricRecipe kQ2KImportanceRecipe{kQ2KFormat, {-1.0f, 0.1f, 20}, 0.03f, 1, 2, {-1, 2, 1, 0.03f}};
+inline constexpr AsymmetricRecipe kQ4KImportanceRecipe{kQ4KFormat, {-1.0f, 0.1f, 20}, 0.03f, 1, 2, {-1, 2, 2, 0.015f}};
+inline constexpr AsymmetricRecipe kQ5KImportanceRecipe{kQ5KFormat, {-1.0f, 0.1f, 20}, 0.03f, 1, 2, {-1, 2, 2, 0.015f}};
+
+// Symmetric: format, grid {long_first, short_first, step, long_count,
+// short_count}, scale_fit {radius, step, weight_start}, exact_steps, trellis.
+inline constexpr SymmetricRecipe kQ3KRecipe{kQ3KFormat, {-0.5f, -0.5f, 0.5f, 3, 1}, {0, 0.1f, false}, 1, {2, 1, 1, 0.03f}};
+inline constexpr SymmetricRecipe kQ6KRecipe{kQ6KFormat, {-0.8f, -0.5f, 0.4f, 5, 1}, {0, 0.1f, false}, 1, {2, 1, 1, 0.02f}};
+
+inline constexpr SymmetricRecipe kQ3KImportanceRecipe{kQ3KFormat, {-0.9f, -0.5f, 0.1f, 19, 1}, {9, 0.1f, true}, 2, {2, 1, 1, 0.03f}};
+inline constexpr SymmetricRecipe kQ6KImportanceRecipe{kQ6KFormat, {-0.9f, -0.5f, 0.1f, 19, 1}, {9, 0.1f, true}, 2, {2, 1, 1, 0.02f}};
 
 } // namespace gmat::kquants

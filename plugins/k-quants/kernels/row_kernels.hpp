@@ -22,7 +22,8 @@ struct RowKernels {
 };
 
 const RowKernels &scalar_row_kernels();
-// Requires a CPU with AVX2 (see cpu_dispatch.hpp).
+// Requires a CPU with AVX2, FMA and F16C (see cpu_dispatch.hpp); on
+// non-x86 builds the same as scalar_row_kernels().
 const RowKernels &avx2_row_kernels();
 
 } // namespace gmat::kquants

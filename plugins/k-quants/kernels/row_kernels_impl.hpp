@@ -19,6 +19,7 @@ template <class Block, class Plan, void (*PlanFn)(const float *, const SearchOpt
 static void quantize_row(const float *x, uint64_t n_blocks, const SearchOptions &options, void *out) {
     auto *dst = static_cast<unsigned char *>(out);
     SearchOptions block_options = options;
+    if (options.importance) block_options.row_mean_square = mean_square(x, n_blocks * kSuperBlock);
     for (uint64_t b = 0; b < n_blocks; ++b) {
         if (options.importance) block_options.importance = options.importance + b * kSuperBlock;
         Plan plan;
@@ -29,11 +30,27 @@ static void quantize_row(const float *x, uint64_t n_blocks, const SearchOptions 
     }
 }
 
-static void plan_q2_k(const float *x, const SearchOptions &o, AsymmetricPlan &p) { plan_asymmetric<16, 2>(x, o, kQ2KRecipe, p); }
-static void plan_q4_k(const float *x, const SearchOptions &o, AsymmetricPlan &p) { plan_asymmetric<32, 1>(x, o, kQ4KRecipe, p); }
-static void plan_q5_k(const float *x, const SearchOptions &o, AsymmetricPlan &p) { plan_asymmetric<32, 1>(x, o, kQ5KRecipe, p); }
-static void plan_q3_k(const float *x, const SearchOptions &o, SymmetricPlan &p) { plan_symmetric<16, 2>(x, o, kQ3KRecipe, p); }
-static void plan_q6_k(const float *x, const SearchOptions &o, SymmetricPlan &p) { plan_symmetric<16, 2>(x, o, kQ6KRecipe, p); }
+// Rows with an importance vector use the type's importance recipe.
+template <class Recipe>
+static const Recipe &pick(const SearchOptions &o, const Recipe &plain, const Recipe &weighted) {
+    return o.importance ? weighted : plain;
+}
+
+static void plan_q2_k(const float *x, const SearchOptions &o, AsymmetricPlan &p) {
+    plan_asymmetric<16, 2>(x, o, pick(o, kQ2KRecipe, kQ2KImportanceRecipe), p);
+}
+static void plan_q4_k(const float *x, const SearchOptions &o, AsymmetricPlan &p) {
+    plan_asymmetric<32, 1>(x, o, pick(o, kQ4KRecipe, kQ4KImportanceRecipe), p);
+}
+static void plan_q5_k(const float *x, const SearchOptions &o, AsymmetricPlan &p) {
+    plan_asymmetric<32, 1>(x, o, pick(o, kQ5KRecipe, kQ5KImportanceRecipe), p);
+}
+static void plan_q3_k(const float *x, const SearchOptions &o, SymmetricPlan &p) {
+    plan_symmetric<16, 2>(x, o, pick(o, kQ3KRecipe, kQ3KImportanceRecipe), p);
+}
+static void plan_q6_k(const float *x, const SearchOptions &o, SymmetricPlan &p) {
+    plan_symmetric<16, 2>(x, o, pick(o, kQ6KRecipe, kQ6KImportanceRecipe), p);
+}
 
 static const RowKernels kRowKernels = {
     kIsaName,

@@ -5,16 +5,14 @@
 //   2. fp16 super-block scales d, dmin from the largest s and m;
 //   3. integer codes by rounding s/d and m/dmin;
 //   4. refinement rounds: levels from the codes, least-squares (s, m) for
-//      those levels, and the best of the neighbouring code pairs.
-// Every step only keeps a change that lowers the weighted error, so the
-// result never loses to the codes it started from.
+//      those levels, and the best of the neighbouring code pairs;
+//   5. exact descent over neighbouring code pairs (asymmetric_trellis.hpp).
+// Steps 4 and 5 only keep a change that lowers the weighted error. This file
+// holds steps 1 and 4.
 //
 // ISA header: include only after a lanes header, with GMAT_KQ_ISA naming its namespace.
 #pragma once
 
-#include "../fp16.hpp"
-#include "../kquant_formats.hpp"
-#include "../superblock_plan.hpp"
 #include "asymmetric_fit.hpp"
 #include "recipes.hpp"
 

@@ -1,64 +1,46 @@
 // Per-element error weights w of the searches' objective sum w (x - x^)^2.
 //
-// With an importance vector the weight follows ggml's imatrix-aware
-// quantizers: importance * sqrt(sigma2 + x^2), sigma2 = k * mean(x^2) over
-// the super-block (k = 1 for q2_k, 2 for q3_k..q5_k), and the bare
-// importance for q6_k. Without one each type has a default rule.
+// Without an importance vector w = 1: the searches minimise the plain
+// squared error (ggml's reference quantizers use ad-hoc weights such as x^2
+// or |x| + rms, which cost them accuracy). With one, w is ggml's imatrix
+// weighting importance * sqrt(sigma2 + x^2), with sigma2 the mean square of
+// the whole row (ggml uses the super-block's, times 1 or 2 depending on the
+// type; the row's is what the project's weighted-error metric uses).
 //
 // ISA header: include only after a lanes header, with GMAT_KQ_ISA naming its namespace.
 #pragma once
 
 #include "lane_group.hpp"
-#include "recipes.hpp"
 
 namespace gmat::kquants::GMAT_KQ_ISA {
 
-// Mean of x^2 over a super-block of 256 values, summed in a fixed order.
-static inline float mean_square(const float *x) {
+// Mean of x^2 over n values (n a multiple of 8), summed in a fixed order.
+static inline float mean_square(const float *x, uint64_t n) {
     F8 acc = splat(0.0f);
-    for (int i = 0; i < 256; i += 8) {
+    for (uint64_t i = 0; i < n; i += 8) {
         const F8 v = load(x + i);
         acc = acc + v * v;
     }
-    alignas(32) float lanes[8];
-    store(lanes, acc);
-    float s = 0.0f;
-    for (float l : lanes) s += l;
-    return s / 256.0f;
+    return horizontal_sum(acc) / float(n);
 }
 
+// w = 1 without importance (plain squared error); with it, ggml's imatrix
+// weighting importance * sqrt(sigma2 + x^2), sigma2 the row's mean square.
+// Same on every path: the lane operations are exact IEEE operations.
 template <int N>
-static inline void compute_weights(LaneGroup<N> &g, const float *importance_sub, int first, WeightPolicy policy,
-                                   float sigma2) {
-    if (importance_sub != nullptr) {
-        F8 imp[N];
-        load_transposed<N>(importance_sub, first, imp);
-        if (policy.importance_sigma == 0.0f) {
-            for (int i = 0; i < N; ++i) g.w[i] = imp[i];
-            return;
-        }
-        const F8 s2 = splat(sigma2);
-        for (int i = 0; i < N; ++i) g.w[i] = imp[i] * sqrt(s2 + g.x[i] * g.x[i]);
+static inline void compute_weights(LaneGroup<N> &g, const float *importance_sub, int first, float sigma2) {
+    if (importance_sub == nullptr) {
+        for (int i = 0; i < N; ++i) g.w[i] = splat(1.0f);
         return;
     }
-    switch (policy.rule) {
-    case WeightRule::Uniform:
-        for (int i = 0; i < N; ++i) g.w[i] = splat(1.0f);
-        break;
-    case WeightRule::Magnitude:
-        for (int i = 0; i < N; ++i) g.w[i] = abs(g.x[i]);
-        break;
-    case WeightRule::Square:
-        for (int i = 0; i < N; ++i) g.w[i] = g.x[i] * g.x[i];
-        break;
-    case WeightRule::RmsPlusAbs: {
-        F8 sq = g.x[0] * g.x[0];
-        for (int i = 1; i < N; ++i) sq = sq + g.x[i] * g.x[i];
-        const F8 rms = sqrt(sq / splat(float(N)));
-        for (int i = 0; i < N; ++i) g.w[i] = rms + abs(g.x[i]);
-        break;
-    }
-    }
+    F8 imp[N];
+    load_transposed<N>(importance_sub, first, imp);
+    const F8 s2 = splat(sigma2);
+    for (int i = 0; i < N; ++i) g.w[i] = imp[i] * sqrt(s2 + g.x[i] * g.x[i]);
+    // A sub-block nobody weighs (all importance 0) would otherwise come out
+    // as anything; it gets the plain squared error instead.
+    const auto weighed = lane_sum<N>(g.w) > splat(0.0f);
+    for (int i = 0; i < N; ++i) g.w[i] = select(weighed, g.w[i], splat(1.0f));
 }
 
 } // namespace gmat::kquants::GMAT_KQ_ISA

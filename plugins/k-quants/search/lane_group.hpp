@@ -19,24 +19,16 @@ struct LaneGroup {
     F8 w[N]; // error weights, >= 0
 };
 
-// Element i of sub-blocks first..first+7 (each n long) of src, for i < n.
+// Element i of sub-blocks first..first+7 (each N long) of src, for i < N.
 template <int N>
 static inline void load_transposed(const float *src, int first, F8 *out) {
-    alignas(32) float lane[8];
-    for (int i = 0; i < N; ++i) {
-        for (int j = 0; j < 8; ++j) lane[j] = src[(first + j) * N + i];
-        out[i] = load(lane);
-    }
+    for (int c = 0; c < N; c += 8) load_8x8_transposed(src + first * N + c, N, out + c);
 }
 
-// Inverse of load_transposed for integer-valued lanes (levels 0..255).
+// Inverse of load_transposed for lanes holding integer levels 0..255.
 template <int N>
 static inline void store_levels_transposed(const F8 *levels, int first, uint8_t *dst) {
-    alignas(32) float lane[8];
-    for (int i = 0; i < N; ++i) {
-        store(lane, levels[i]);
-        for (int j = 0; j < 8; ++j) dst[(first + j) * N + i] = uint8_t(int(lane[j]));
-    }
+    for (int c = 0; c < N; c += 8) store_8x8_levels_transposed(levels + c, N, dst + first * N + c);
 }
 
 template <int N>
@@ -57,6 +49,15 @@ template <int N>
 static inline F8 lane_sum(const F8 *x) {
     F8 s = x[0];
     for (int i = 1; i < N; ++i) s = s + x[i];
+    return s;
+}
+
+// Sum of the lanes, in lane order (the same on every path).
+static inline float horizontal_sum(F8 v) {
+    alignas(32) float lanes[8];
+    store(lanes, v);
+    float s = 0.0f;
+    for (float l : lanes) s += l;
     return s;
 }
 

@@ -5,6 +5,7 @@
 #include <immintrin.h>
 
 #include <cstdint>
+#include <cstring>
 
 namespace gmat::kquants::avx2_isa {
 
@@ -83,8 +84,6 @@ static inline void store_8x8_levels_transposed(const F8 *levels, int stride, uin
                   levels[7].v, t);
     const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
     for (int half = 0; half < 2; ++half) {
-        const __m256i *r = nullptr;
-        (void)r;
         const __m256i a = _mm256_cvtps_epi32(t[4 * half + 0]), b = _mm256_cvtps_epi32(t[4 * half + 1]);
         const __m256i c = _mm256_cvtps_epi32(t[4 * half + 2]), d = _mm256_cvtps_epi32(t[4 * half + 3]);
         // bytes: [a0-3 b0-3 c0-3 d0-3 | a4-7 b4-7 c4-7 d4-7] -> rows a, b, c, d of 8 bytes each
@@ -92,8 +91,7 @@ static inline void store_8x8_levels_transposed(const F8 *levels, int stride, uin
         const __m256i rows = _mm256_permutevar8x32_epi32(bytes, order);
         alignas(32) uint8_t out[32];
         _mm256_store_si256(reinterpret_cast<__m256i *>(out), rows);
-        for (int k = 0; k < 4; ++k)
-            for (int i = 0; i < 8; ++i) dst[(4 * half + k) * stride + i] = out[8 * k + i];
+        for (int k = 0; k < 4; ++k) std::memcpy(dst + (4 * half + k) * stride, out + 8 * k, 8);
     }
 }
 
