@@ -21,6 +21,14 @@ struct GeneratedTensor {
     std::vector<float> values;
 };
 
+// Where an HF tensor goes when several of them are stacked into one GGUF
+// tensor (MoE experts: blk.N.ffn_gate_exps.weight holds expert 0, 1, ...
+// along its outermost dimension).
+struct StackedSlot {
+    std::string gguf_name;
+    uint64_t index = 0; // position along the new outermost dimension
+};
+
 // Output row r of a tensor comes from source row source_row[r].
 using RowPermutation = std::vector<uint64_t>;
 
@@ -46,6 +54,9 @@ public:
     // Whether transform_values changes tensor gguf_name (then a float export
     // is no longer a byte copy of the source).
     virtual bool transforms_values(const std::string & /*gguf_name*/) const { return false; }
+    // Where tensor hf_name lands inside a stacked GGUF tensor; nullopt (the
+    // default) for a tensor exported on its own via gguf_tensor_name.
+    virtual std::optional<StackedSlot> stacked_tensor(const std::string & /*hf_name*/) const { return std::nullopt; }
     // Layer count, heads, experts: what quantization mixes depend on.
     virtual uint32_t block_count(const HfConfig &config) const = 0;
 };

@@ -16,6 +16,7 @@ const std::vector<const Architecture *> &all_architectures() {
         &phi3_architecture(),
         &gemma2_architecture(),
         &gemma3_architecture(),
+        &mixtral_architecture(),
     };
     return all;
 }

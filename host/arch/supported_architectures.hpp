@@ -10,5 +10,6 @@ const Architecture &qwen3_architecture();
 const Architecture &phi3_architecture();
 const Architecture &gemma2_architecture();
 const Architecture &gemma3_architecture();
+const Architecture &mixtral_architecture();
 
 } // namespace gmat

@@ -22,9 +22,13 @@ namespace {
 
 constexpr uint64_t kChunkValues = 1ull << 20; // 4 MiB of F32 per chunk in flight
 
+// A chunk never crosses a part boundary of a stacked tensor, so one reader serves it.
 struct Chunk {
     size_t tensor = 0;
+    size_t part = 0;            // which store tensor of a stacked one; 0 otherwise
+    uint64_t part_row_begin = 0; // row_begin within that part
     uint64_t row_begin = 0, row_end = 0;
+    bool part_last = false;     // the part's payload is fully read after this chunk
     bool last = false;
     std::vector<uint8_t> output;
 };
@@ -35,8 +39,21 @@ struct TensorSource {
     std::unique_ptr<PayloadVerifier> verifier;
 };
 
+// The store tensors behind t, in stacking order (one unless stacked; none if generated).
+std::vector<const StoredTensor *> parts_of(const PlannedTensor &t) {
+    if (!t.parts.empty()) return t.parts;
+    if (t.stored) return {t.stored};
+    return {};
+}
+
+uint64_t rows_per_part(const PlannedTensor &t) {
+    return std::max<uint64_t>(1, t.n_rows / std::max<size_t>(1, t.parts.size()));
+}
+
+// Rows [row_begin, row_end) of the tensor; for a stacked tensor, rows of the
+// chunk's part (reader) counted from part_row_begin.
 void fill_rows(const PlannedTensor &t, const TensorFileReader *reader, uint64_t row_begin, uint64_t row_end,
-               std::vector<float> &values) {
+               uint64_t part_row_begin, std::vector<float> &values) {
     values.resize((row_end - row_begin) * t.n_cols);
     if (t.generated) {
         std::copy(t.generated->values.begin() + row_begin * t.n_cols, t.generated->values.begin() + row_end * t.n_cols,
@@ -46,7 +63,7 @@ void fill_rows(const PlannedTensor &t, const TensorFileReader *reader, uint64_t 
     const gmat_dtype dtype = t.stored->dtype;
     const uint64_t row_bytes = t.n_cols * dtype_size(dtype);
     if (t.permutation.empty()) {
-        convert_to_f32(dtype, reader->payload() + row_begin * row_bytes, values.size(), values.data());
+        convert_to_f32(dtype, reader->payload() + part_row_begin * row_bytes, values.size(), values.data());
         return;
     }
     for (uint64_t r = row_begin; r < row_end; ++r)
@@ -94,7 +111,7 @@ ExportSummary run_export(const Store &store, const ExportPlan &plan, const Expor
     writer.set_all(plan.metadata);
     for (const auto &t : plan.tensors) writer.add_tensor(t.gguf_name, t.type->gguf_type(), t.ggml_ne(), t.bytes, t.shard);
 
-    std::vector<TensorSource> sources(plan.tensors.size());
+    std::vector<std::vector<TensorSource>> sources(plan.tensors.size()); // [tensor][part]
     size_t next_tensor = 0;
     uint64_t next_row = 0;
     size_t done = 0;
@@ -111,21 +128,30 @@ ExportSummary run_export(const Store &store, const ExportPlan &plan, const Expor
                         return nullptr;
                     }
                     const PlannedTensor &t = plan.tensors[next_tensor];
-                    TensorSource &src = sources[next_tensor];
-                    if (t.stored && !src.reader) {
-                        src.reader = std::make_unique<TensorFileReader>(store.tensor_path(*t.stored), t.stored->uuid);
-                        src.verifier = std::make_unique<PayloadVerifier>(*src.reader);
-                    }
-                    const uint64_t rows_per_chunk = std::max<uint64_t>(1, kChunkValues / t.n_cols);
+                    const std::vector<const StoredTensor *> parts = parts_of(t);
+                    const uint64_t part_rows = rows_per_part(t);
                     auto chunk = std::make_shared<Chunk>();
                     chunk->tensor = next_tensor;
+                    chunk->part = static_cast<size_t>(next_row / part_rows);
+                    chunk->part_row_begin = next_row - chunk->part * part_rows;
+                    const uint64_t part_end = std::min(t.n_rows, (chunk->part + 1) * part_rows);
+                    if (sources[next_tensor].size() < parts.size()) sources[next_tensor].resize(parts.size());
+                    TensorSource *src = parts.empty() ? nullptr : &sources[next_tensor][chunk->part];
+                    if (src && !src->reader) {
+                        const StoredTensor &part = *parts[chunk->part];
+                        src->reader = std::make_unique<TensorFileReader>(store.tensor_path(part), part.uuid);
+                        src->verifier = std::make_unique<PayloadVerifier>(*src->reader);
+                    }
+                    const uint64_t rows_per_chunk = std::max<uint64_t>(1, kChunkValues / t.n_cols);
                     chunk->row_begin = next_row;
-                    chunk->row_end = std::min(t.n_rows, next_row + rows_per_chunk);
+                    chunk->row_end = std::min(part_end, next_row + rows_per_chunk);
+                    chunk->part_last = chunk->row_end == part_end;
                     chunk->last = chunk->row_end == t.n_rows;
-                    if (src.verifier) {
+                    if (src) {
                         const uint64_t row_bytes = t.n_cols * dtype_size(t.stored->dtype);
-                        src.verifier->update(chunk->row_begin * row_bytes, (chunk->row_end - chunk->row_begin) * row_bytes);
-                        if (chunk->last) src.verifier->finish(); // a corrupt tensor stops the export here
+                        src->verifier->update(chunk->part_row_begin * row_bytes,
+                                              (chunk->row_end - chunk->row_begin) * row_bytes);
+                        if (chunk->part_last) src->verifier->finish(); // a corrupt tensor stops the export here
                     }
                     next_row = chunk->row_end;
                     if (chunk->last) ++next_tensor, next_row = 0;
@@ -136,7 +162,10 @@ ExportSummary run_export(const Store &store, const ExportPlan &plan, const Expor
                     [&](std::shared_ptr<Chunk> chunk) {
                         thread_local std::vector<float> values;
                         const PlannedTensor &t = plan.tensors[chunk->tensor];
-                        fill_rows(t, sources[chunk->tensor].reader.get(), chunk->row_begin, chunk->row_end, values);
+                        const auto &tensor_sources = sources[chunk->tensor];
+                        const TensorFileReader *reader =
+                            tensor_sources.empty() ? nullptr : tensor_sources[chunk->part].reader.get();
+                        fill_rows(t, reader, chunk->row_begin, chunk->row_end, chunk->part_row_begin, values);
                         if (t.transform_values)
                             plan.architecture_module->transform_values(t.gguf_name, values.data(), values.size(),
                                                                        *plan.hf_config);
@@ -147,7 +176,8 @@ ExportSummary run_export(const Store &store, const ExportPlan &plan, const Expor
                         try {
                             t.type->quantize_rows(values.data(), rows, t.n_cols, options, chunk->output.data());
                         } catch (const GmatError &e) {
-                            throw GmatError(t.gguf_name + (t.stored ? " (uuid " + t.stored->uuid + ")" : std::string()) +
+                            const StoredTensor *part = t.stored ? parts_of(t)[chunk->part] : nullptr;
+                            throw GmatError(t.gguf_name + (part ? " (uuid " + part->uuid + ")" : std::string()) +
                                             ", rows " + std::to_string(chunk->row_begin) + "-" +
                                             std::to_string(chunk->row_end) + ": " + e.what());
                         }
@@ -156,10 +186,14 @@ ExportSummary run_export(const Store &store, const ExportPlan &plan, const Expor
                 tbb::make_filter<std::shared_ptr<Chunk>, void>(
                     tbb::filter_mode::serial_in_order, [&](std::shared_ptr<Chunk> chunk) {
                         writer.write_tensor_data(chunk->output.data(), chunk->output.size());
-                        if (!chunk->last) return;
                         const PlannedTensor &t = plan.tensors[chunk->tensor];
-                        if (auto &reader = sources[chunk->tensor].reader) reader->release_pages(0, t.stored->bytes);
-                        sources[chunk->tensor] = {};
+                        if (chunk->part_last && !sources[chunk->tensor].empty()) {
+                            TensorSource &src = sources[chunk->tensor][chunk->part];
+                            if (src.reader) src.reader->release_pages(0, parts_of(t)[chunk->part]->bytes);
+                            src = {};
+                        }
+                        if (!chunk->last) return;
+                        sources[chunk->tensor].clear();
                         ++done;
                         if (options.progress)
                             log << "[" << done << "/" << plan.tensors.size() << "] " << t.gguf_name << " ["

@@ -63,6 +63,36 @@ std::set<std::string> skipped_uuids(const Store &store, const std::vector<std::s
     return uuids;
 }
 
+// Store tensors an architecture stacks into one GGUF tensor, by GGUF name then slot.
+using StackedParts = std::map<std::string, std::map<uint64_t, const StoredTensor *>>;
+
+// One PlannedTensor per stacked GGUF tensor: slots 0..n-1 all present, one dtype and shape.
+void plan_stacked(const StackedParts &stacked, const Architecture &arch, const std::string &ctx,
+                  std::vector<PlannedTensor> &out) {
+    for (const auto &[gguf_name, slots] : stacked) {
+        PlannedTensor t;
+        t.gguf_name = gguf_name;
+        for (const auto &[index, part] : slots) {
+            if (index != t.parts.size())
+                throw GmatError(ctx + ": '" + gguf_name + "' stacks " + std::to_string(slots.size()) +
+                                " store tensors but slot " + std::to_string(t.parts.size()) + " has none ('" +
+                                part->name + "' is slot " + std::to_string(index) + ")");
+            const StoredTensor *first = t.parts.empty() ? part : t.parts.front();
+            if (part->dtype != first->dtype || part->shape != first->shape)
+                throw GmatError(ctx + ": '" + gguf_name + "' stacks '" + first->name + "' (" + dtype_name(first->dtype) +
+                                " [" + shape_string(first->shape) + "]) with '" + part->name + "' (" +
+                                dtype_name(part->dtype) + " [" + shape_string(part->shape) +
+                                "]); stacked tensors need one dtype and shape");
+            t.parts.push_back(part);
+        }
+        t.stored = t.parts.front();
+        t.shape = t.stored->shape;
+        t.shape.insert(t.shape.begin(), t.parts.size());
+        t.transform_values = arch.transforms_values(gguf_name);
+        out.push_back(std::move(t));
+    }
+}
+
 void assign_shards(ExportPlan &plan, std::optional<uint64_t> shard_size) {
     uint64_t in_shard = 0;
     uint32_t shard = 0;
@@ -117,6 +147,7 @@ ExportPlan plan_export(const Store &store, const ExportConfig &config, const std
     const auto named = explicit_names(store, config, ctx);
     const auto skipped = skipped_uuids(store, options.skip_tensors);
     std::set<std::string> used_names;
+    StackedParts stacked;
     for (const auto &stored : store.tensors()) {
         if (skipped.contains(stored.uuid)) {
             plan.notes.push_back("skipped '" + stored.name + "' (uuid " + stored.uuid + "): --skip-tensor");
@@ -126,6 +157,11 @@ ExportPlan plan_export(const Store &store, const ExportConfig &config, const std
         auto it = named.find(stored.uuid);
         if (it != named.end()) {
             t.gguf_name = it->second;
+        } else if (auto slot = arch.stacked_tensor(stored.name)) {
+            if (!stacked[slot->gguf_name].emplace(slot->index, &stored).second)
+                throw GmatError(ctx + ": two store tensors fill slot " + std::to_string(slot->index) + " of '" +
+                                slot->gguf_name + "' (one is '" + stored.name + "')");
+            continue;
         } else if (auto name = arch.gguf_tensor_name(stored.name)) {
             t.gguf_name = *name;
         } else {
@@ -140,6 +176,10 @@ ExportPlan plan_export(const Store &store, const ExportConfig &config, const std
         t.transform_values = arch.transforms_values(t.gguf_name);
         plan.tensors.push_back(std::move(t));
     }
+    for (const auto &[gguf_name, slots] : stacked)
+        if (!used_names.insert(gguf_name).second)
+            throw GmatError(ctx + ": a store tensor and stacked tensors both map to the GGUF name '" + gguf_name + "'");
+    plan_stacked(stacked, arch, ctx, plan.tensors);
     for (const auto &g : plan.generated) {
         PlannedTensor t;
         t.gguf_name = g.gguf_name;
@@ -178,6 +218,7 @@ ExportConfig default_export_config(const Store &store, const PluginRegistry &reg
     const HfConfig hf = HfConfig::load(store.model_file("config.json"));
     const Architecture &arch = architecture_for(hf);
     for (const auto &t : store.tensors()) {
+        if (arch.stacked_tensor(t.name)) continue; // planned as one stacked tensor, not named one by one
         const auto name = arch.gguf_tensor_name(t.name);
         if (!name) continue;
         config.tensor_map.emplace_back(t.uuid, *name);

@@ -19,7 +19,10 @@ namespace gmat {
 
 struct PlannedTensor {
     std::string gguf_name;
-    const StoredTensor *stored = nullptr;       // null for a generated tensor
+    const StoredTensor *stored = nullptr;       // null for a generated tensor; parts[0] when stacked
+    // A stacked tensor (MoE experts): store tensor i is slice i of the
+    // outermost dimension, all of one dtype and shape. Empty = just `stored`.
+    std::vector<const StoredTensor *> parts;
     const GeneratedTensor *generated = nullptr;
     std::vector<uint64_t> shape;                // PyTorch order
     uint64_t n_rows = 1, n_cols = 1;            // n_cols = innermost dimension

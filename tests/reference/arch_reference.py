@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Reference logits of HuggingFace Qwen2, Qwen3, Phi3, Gemma2 and Gemma3 (text)
-causal LMs.
+"""Reference logits of HuggingFace Qwen2, Qwen3, Phi3, Gemma2, Gemma3 (text)
+and Mixtral causal LMs.
 
   arch_reference.py --model DIR --tokens 1,2,3 --out FILE.f32
 
@@ -20,6 +20,10 @@ What differs from Llama (llama_reference.py), per class:
     embedding. Gemma2 soft-caps attention scores and logits (cap*tanh(x/cap));
     Gemma3 normalises q/k heads (1 + w), uses rope_local_base_freq on sliding
     layers and rope_scaling (linear) on global ones only.
+  * Mixtral: the MLP is a mixture of experts: softmax over the router
+    (block_sparse_moe.gate) logits, the num_experts_per_tok largest weights
+    renormalised to sum 1, each chosen expert a SiLU-gated MLP (w1 gate,
+    w3 up, w2 down) scaled by its weight.
 """
 
 import argparse
@@ -34,7 +38,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safetensors_io  # noqa: E402
 
 KINDS = {"Qwen2ForCausalLM": "qwen2", "Qwen3ForCausalLM": "qwen3", "Phi3ForCausalLM": "phi3",
-         "Gemma2ForCausalLM": "gemma2", "Gemma3ForCausalLM": "gemma3"}
+         "Gemma2ForCausalLM": "gemma2", "Gemma3ForCausalLM": "gemma3", "MixtralForCausalLM": "mixtral"}
 
 
 class BadInput(Exception):
@@ -56,6 +60,11 @@ class Config:
         except (KeyError, TypeError, ValueError) as e:
             raise BadInput(f"{path}: missing or bad field {e}") from None
         self.kv_heads = int(raw.get("num_key_value_heads") or self.heads)
+        if self.kind == "mixtral":
+            try:
+                self.experts_used = int(raw["num_experts_per_tok"])
+            except (KeyError, TypeError, ValueError) as e:
+                raise BadInput(f"{path}: missing or bad field {e}") from None
         self.head_dim = int(raw.get("head_dim") or self.hidden // self.heads)
         self.eps = float(raw.get("rms_norm_eps", 1e-6))
         self.rope_theta = float(raw.get("rope_theta", 10000.0))
@@ -171,7 +180,25 @@ def gelu_tanh(x):
     return 0.5 * x * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x ** 3)))
 
 
+def mixture_of_experts(h, w, p, c):
+    moe = p + "block_sparse_moe."
+    logits = h @ w[moe + "gate.weight"].T
+    probs = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    probs /= probs.sum(axis=-1, keepdims=True)
+    out = np.zeros_like(h)
+    for t in range(h.shape[0]):
+        chosen = np.argsort(-probs[t], kind="stable")[:c.experts_used]
+        weights = probs[t, chosen] / probs[t, chosen].sum()
+        for e, weight in zip(chosen, weights):
+            x = moe + f"experts.{e}."
+            gate, up = w[x + "w1.weight"] @ h[t], w[x + "w3.weight"] @ h[t]
+            out[t] += weight * (w[x + "w2.weight"] @ (gate / (1.0 + np.exp(-gate)) * up))
+    return out
+
+
 def mlp(h, w, p, c):
+    if c.kind == "mixtral":
+        return mixture_of_experts(h, w, p, c)
     if c.kind == "phi3":
         gate, up = np.split(h @ w[p + "mlp.gate_up_proj.weight"].T, 2, axis=-1)
     else:

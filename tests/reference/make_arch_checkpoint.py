@@ -2,10 +2,10 @@
 """Write a small random HuggingFace checkpoint of a non-Llama decoder class.
 
   make_arch_checkpoint.py OUTDIR --architecture Qwen2ForCausalLM|Qwen3ForCausalLM|
-      Phi3ForCausalLM|Gemma2ForCausalLM|Gemma3ForCausalLM [--hidden 256
+      Phi3ForCausalLM|Gemma2ForCausalLM|Gemma3ForCausalLM|MixtralForCausalLM [--hidden 256
       --intermediate 512 --layers 4 --heads 4 --kv-heads 2 --head-dim N
       --vocab 512 --max-pos 512 --seed S --tied --sliding-window N
-      --sliding-window-pattern N --rope-scaling-linear F]
+      --sliding-window-pattern N --rope-scaling-linear F --experts 4 --experts-used 2]
 
 OUTDIR gets config.json (the class's own field names, as transformers writes
 them) and model.safetensors (F32, the class's tensor names). The same arguments
@@ -14,7 +14,9 @@ always give the same bytes.
 Scales keep the logits neither flat nor saturated at any width: projections
 have std 0.5/sqrt(fan_in), the embedding std 0.5 (0.03 for Gemma, whose
 embedding is multiplied by sqrt(hidden) and doubles as the output head),
-lm_head std 0.8/sqrt(hidden), biases std 0.1. RMSNorm weights are 1 +- 0.1,
+lm_head std 0.8/sqrt(hidden), biases std 0.1, Mixtral's router std
+2/sqrt(hidden) (routing weights far from ties, so top-k picks the same experts
+in float32 and float64). RMSNorm weights are 1 +- 0.1,
 stored as +-0.1 for Gemma (whose norms multiply by 1 + w).
 """
 
@@ -29,7 +31,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safetensors_io  # noqa: E402
 
 MODEL_TYPES = {"Qwen2ForCausalLM": "qwen2", "Qwen3ForCausalLM": "qwen3", "Phi3ForCausalLM": "phi3",
-               "Gemma2ForCausalLM": "gemma2", "Gemma3ForCausalLM": "gemma3_text"}
+               "Gemma2ForCausalLM": "gemma2", "Gemma3ForCausalLM": "gemma3_text", "MixtralForCausalLM": "mixtral"}
 BOS_ID, EOS_ID = 1, 2
 
 
@@ -51,6 +53,8 @@ def parse_args(argv):
     p.add_argument("--sliding-window-pattern", type=int, default=None,
                    help="Gemma3: every Nth layer is global (written as layer_types)")
     p.add_argument("--rope-scaling-linear", type=float, default=None, help="Gemma3: linear factor of global layers")
+    p.add_argument("--experts", type=int, default=4, help="Mixtral: num_local_experts")
+    p.add_argument("--experts-used", type=int, default=2, help="Mixtral: num_experts_per_tok")
     a = p.parse_args(argv)
     if a.heads % a.kv_heads != 0:
         p.error(f"--heads {a.heads} is not a multiple of --kv-heads {a.kv_heads}")
@@ -89,6 +93,10 @@ def build_config(a):
                   "use_sliding_window": False, "sliding_window": None, "max_window_layers": a.layers})
         if kind == "qwen3":
             c.update({"head_dim": a.head_dim, "attention_bias": False})
+    elif kind == "mixtral":
+        c.update({"hidden_act": "silu", "rope_theta": 1000000.0, "tie_word_embeddings": a.tied, "sliding_window": None,
+                  "num_local_experts": a.experts, "num_experts_per_tok": a.experts_used, "router_jitter_noise": 0.0,
+                  "output_router_logits": False, "router_aux_loss_coef": 0.02})
     elif kind == "phi3":
         c.update({"hidden_act": "silu", "rope_theta": 10000.0, "rope_scaling": None, "tie_word_embeddings": a.tied,
                   "original_max_position_embeddings": a.max_pos, "sliding_window": a.sliding_window,
@@ -106,6 +114,18 @@ def build_config(a):
                       "rope_scaling": ({"rope_type": "linear", "factor": a.rope_scaling_linear}
                                        if a.rope_scaling_linear else None)})
     return c
+
+
+def mixtral_experts(a, p, linear, rng):
+    """Layer prefix p's router and experts (w1 gate, w3 up, w2 down)."""
+    moe = p + "block_sparse_moe."
+    w = {moe + "gate.weight": (rng.standard_normal((a.experts, a.hidden)) * (2.0 / np.sqrt(a.hidden)))
+         .astype(np.float32)}
+    for e in range(a.experts):
+        w[moe + f"experts.{e}.w1.weight"] = linear(a.intermediate, a.hidden)
+        w[moe + f"experts.{e}.w3.weight"] = linear(a.intermediate, a.hidden)
+        w[moe + f"experts.{e}.w2.weight"] = linear(a.hidden, a.intermediate)
+    return w
 
 
 def build_weights(a):
@@ -143,10 +163,13 @@ def build_weights(a):
         w[p + "self_attn.o_proj.weight"] = linear(a.hidden, q_dim)
         if kind == "phi3":
             w[p + "mlp.gate_up_proj.weight"] = linear(2 * a.intermediate, a.hidden)
+        elif kind == "mixtral":
+            w.update(mixtral_experts(a, p, linear, rng))
         else:
             w[p + "mlp.gate_proj.weight"] = linear(a.intermediate, a.hidden)
             w[p + "mlp.up_proj.weight"] = linear(a.intermediate, a.hidden)
-        w[p + "mlp.down_proj.weight"] = linear(a.hidden, a.intermediate)
+        if kind != "mixtral":
+            w[p + "mlp.down_proj.weight"] = linear(a.hidden, a.intermediate)
         w[p + "input_layernorm.weight"] = norm(a.hidden)
         w[p + "post_attention_layernorm.weight"] = norm(a.hidden)
         if is_gemma(a):
