@@ -17,27 +17,10 @@ inline constexpr int kBlockValues = 32;
 // affine y = d * l + m with l in [0, hi]. A level is stored as code = l - lo.
 enum class LevelShape { symmetric, affine };
 
-// The low 4 bits of codes j and j + 16 share byte j (low nibble first).
-GMAT_QUANT_INLINE void pack_nibbles(const uint8_t *codes, uint8_t *qs) {
-    for (int j = 0; j < 16; ++j) qs[j] = uint8_t((codes[j] & 0x0f) | ((codes[j + 16] & 0x0f) << 4));
-}
-GMAT_QUANT_INLINE void unpack_nibbles(const uint8_t *qs, uint8_t *codes) {
-    for (int j = 0; j < 16; ++j) {
-        codes[j] = qs[j] & 0x0f;
-        codes[j + 16] = qs[j] >> 4;
-    }
-}
-// Bit j of qh is bit 4 of code j.
-GMAT_QUANT_INLINE void pack_fifth_bits(const uint8_t *codes, uint8_t *qh) {
-    uint32_t bits = 0;
-    for (int j = 0; j < 32; ++j) bits |= uint32_t((codes[j] >> 4) & 1) << j;
-    std::memcpy(qh, &bits, 4);
-}
-GMAT_QUANT_INLINE void unpack_fifth_bits(const uint8_t *qh, uint8_t *codes) {
-    uint32_t bits;
-    std::memcpy(&bits, qh, 4);
-    for (int j = 0; j < 32; ++j) codes[j] |= uint8_t(((bits >> j) & 1) << 4);
-}
+// Level codes are packed from and read into 4 vectors of 8 integral floats
+// by the SIMD backend S: store_nibbles32 / load_nibbles32 put the low 4 bits
+// of codes j and j + 16 in byte j of qs (low nibble first); bit j of qh is
+// bit 4 of code j.
 
 struct Q4_0 {
     static constexpr const char *name = "q4_0";
@@ -50,8 +33,8 @@ struct Q4_0 {
     };
     // ggml's reference scale: the value of largest magnitude maps to level -8.
     GMAT_QUANT_INLINE static float reference_scale(float signed_max, float) { return signed_max / -8.0f; }
-    GMAT_QUANT_INLINE static void pack(const uint8_t *codes, Block &b) { pack_nibbles(codes, b.qs); }
-    GMAT_QUANT_INLINE static void unpack(const Block &b, uint8_t *codes) { unpack_nibbles(b.qs, codes); }
+    template <class S>
+    GMAT_QUANT_INLINE static void pack(const typename S::F (&codes)[4], Block &b) { S::store_nibbles32(codes, b.qs); }
 };
 
 struct Q4_1 {
@@ -63,8 +46,8 @@ struct Q4_1 {
         uint16_t d, m;
         uint8_t qs[16];
     };
-    GMAT_QUANT_INLINE static void pack(const uint8_t *codes, Block &b) { pack_nibbles(codes, b.qs); }
-    GMAT_QUANT_INLINE static void unpack(const Block &b, uint8_t *codes) { unpack_nibbles(b.qs, codes); }
+    template <class S>
+    GMAT_QUANT_INLINE static void pack(const typename S::F (&codes)[4], Block &b) { S::store_nibbles32(codes, b.qs); }
 };
 
 struct Q5_0 {
@@ -78,13 +61,11 @@ struct Q5_0 {
         uint8_t qs[16];
     };
     GMAT_QUANT_INLINE static float reference_scale(float signed_max, float) { return signed_max / -16.0f; }
-    GMAT_QUANT_INLINE static void pack(const uint8_t *codes, Block &b) {
-        pack_nibbles(codes, b.qs);
-        pack_fifth_bits(codes, b.qh);
-    }
-    GMAT_QUANT_INLINE static void unpack(const Block &b, uint8_t *codes) {
-        unpack_nibbles(b.qs, codes);
-        unpack_fifth_bits(b.qh, codes);
+    template <class S>
+    GMAT_QUANT_INLINE static void pack(const typename S::F (&codes)[4], Block &b) {
+        S::store_nibbles32(codes, b.qs);
+        const uint32_t fifth_bits = S::bit4_mask32(codes);
+        std::memcpy(b.qh, &fifth_bits, 4);
     }
 };
 
@@ -98,13 +79,11 @@ struct Q5_1 {
         uint8_t qh[4];
         uint8_t qs[16];
     };
-    GMAT_QUANT_INLINE static void pack(const uint8_t *codes, Block &b) {
-        pack_nibbles(codes, b.qs);
-        pack_fifth_bits(codes, b.qh);
-    }
-    GMAT_QUANT_INLINE static void unpack(const Block &b, uint8_t *codes) {
-        unpack_nibbles(b.qs, codes);
-        unpack_fifth_bits(b.qh, codes);
+    template <class S>
+    GMAT_QUANT_INLINE static void pack(const typename S::F (&codes)[4], Block &b) {
+        S::store_nibbles32(codes, b.qs);
+        const uint32_t fifth_bits = S::bit4_mask32(codes);
+        std::memcpy(b.qh, &fifth_bits, 4);
     }
 };
 
@@ -112,7 +91,7 @@ struct Q8_0 {
     static constexpr const char *name = "q8_0";
     static constexpr uint32_t gguf_type = 8;
     static constexpr LevelShape shape = LevelShape::symmetric;
-    // Stored as int8: the code is the level itself (lo only bounds the search).
+    // Stored as int8: the code is the level itself.
     static constexpr float lo = -128, hi = 127;
     struct Block {
         uint16_t d;
@@ -120,8 +99,10 @@ struct Q8_0 {
     };
     // ggml's reference scale maps the largest magnitude to +-127 (never -128).
     GMAT_QUANT_INLINE static float reference_scale(float, float abs_max) { return abs_max / 127.0f; }
-    GMAT_QUANT_INLINE static void pack(const uint8_t *codes, Block &b) { std::memcpy(b.qs, codes, 32); }
-    GMAT_QUANT_INLINE static void unpack(const Block &b, uint8_t *codes) { std::memcpy(codes, b.qs, 32); }
+    template <class S>
+    GMAT_QUANT_INLINE static void pack(const typename S::F (&codes)[4], Block &b) {
+        S::store_bytes32(codes, reinterpret_cast<uint8_t *>(b.qs));
+    }
 };
 
 static_assert(sizeof(Q4_0::Block) == 18 && sizeof(Q4_1::Block) == 20 && sizeof(Q5_0::Block) == 22 &&

@@ -3,9 +3,9 @@
 // kernels_avx2.cpp only; internal linkage keeps the two copies apart.
 #pragma once
 
-#include "affine_block.hpp"
+#include "affine_group.hpp"
 #include "kernel_set.hpp"
-#include "symmetric_block.hpp"
+#include "symmetric_group.hpp"
 
 namespace gmat::legacy {
 namespace {
@@ -28,53 +28,80 @@ void importance_weights(const float *x, const float *importance, uint64_t n, flo
 }
 
 template <class S, class Format, bool kWeighted>
-GMAT_QUANT_INLINE void quantize_block(const float *x, const float *w, const SearchPlan &plan,
-                                      typename Format::Block &out) {
+GMAT_QUANT_INLINE void quantize_group(const BlockGroup<S> &g, const SearchPlan &plan, typename Format::Block *out) {
     if constexpr (Format::shape == LevelShape::symmetric)
-        quantize_symmetric_block<S, Format, kWeighted>(x, w, plan, out);
+        quantize_symmetric_group<S, Format, kWeighted>(g, plan, out);
     else
-        quantize_affine_block<S, Format, kWeighted>(x, w, plan, out);
+        quantize_affine_group<S, Format, kWeighted>(g, plan, out);
 }
 
+// Each row in groups of eight blocks (the last group of a row may be shorter).
 template <class S, class Format>
 void quantize_rows(const QuantizeJob &job) {
     const uint64_t blocks_per_row = job.n_cols / kBlockValues;
     auto *out = static_cast<typename Format::Block *>(job.dst);
+    BlockGroup<S> group;
     for (uint64_t r = 0; r < job.n_rows; ++r) {
         const float *x = job.src + r * job.n_cols;
         typename Format::Block *row_out = out + r * blocks_per_row;
-        if (job.importance != nullptr) {
-            importance_weights<S>(x, job.importance, job.n_cols, job.weights);
-            for (uint64_t ib = 0; ib < blocks_per_row; ++ib)
-                quantize_block<S, Format, true>(x + ib * kBlockValues, job.weights + ib * kBlockValues, *job.plan,
-                                                row_out[ib]);
-        } else {
-            for (uint64_t ib = 0; ib < blocks_per_row; ++ib)
-                quantize_block<S, Format, false>(x + ib * kBlockValues, nullptr, *job.plan, row_out[ib]);
+        const bool weighted = job.importance != nullptr;
+        if (weighted) importance_weights<S>(x, job.importance, job.n_cols, job.weights);
+        for (uint64_t first = 0; first < blocks_per_row; first += kGroupBlocks) {
+            const int count = int(blocks_per_row - first < kGroupBlocks ? blocks_per_row - first : kGroupBlocks);
+            const uint64_t offset = first * kBlockValues;
+            // The group after next is fetched while this one is searched:
+            // the search is long enough to hide memory latency behind it.
+            for (int line = 0; line < kGroupBlocks * kBlockValues * 4 / 64; ++line)
+                __builtin_prefetch(x + offset + 2 * kGroupBlocks * kBlockValues + line * 16);
+            load_group<S>(x + offset, weighted ? job.weights + offset : nullptr, count, group);
+            if (weighted)
+                quantize_group<S, Format, true>(group, *job.plan, row_out + first);
+            else
+                quantize_group<S, Format, false>(group, *job.plan, row_out + first);
+        }
+    }
+}
+
+// Level codes of one block as 4 vectors of 8 floats.
+template <class S, class Format>
+GMAT_QUANT_INLINE void block_codes(const typename Format::Block &block, typename S::F (&codes)[4]) {
+    if constexpr (Format::gguf_type == Q8_0::gguf_type) {
+        GMAT_QUANT_UNROLL
+        for (int v = 0; v < 4; ++v) codes[v] = S::load_i8(reinterpret_cast<const uint8_t *>(block.qs) + 8 * v);
+    } else {
+        S::load_nibbles32(block.qs, codes);
+        if constexpr (Format::hi - Format::lo > 15) { // q5: bit j of qh is bit 4 of code j
+            uint32_t fifth_bits;
+            std::memcpy(&fifth_bits, block.qh, 4);
+            GMAT_QUANT_UNROLL
+            for (int v = 0; v < 4; ++v)
+                codes[v] = S::add(codes[v], S::select(S::bit_lanes((fifth_bits >> (8 * v)) & 0xffu), S::set1(16.0f),
+                                                      S::zero()));
         }
     }
 }
 
 // y = (code - offset) * d, or code * d + m: the same float operations as
-// ggml's dequantize_row_*, so the results are bit-identical.
+// ggml's dequantize_row_*, so the results are bit-identical (an fp16 NaN
+// scale is quieted either way by the multiplication).
 template <class S, class Format>
 void dequantize_blocks(const void *src, uint64_t n_blocks, float *dst) {
     constexpr float offset = code_offset<Format>();
     const auto *blocks = static_cast<const typename Format::Block *>(src);
     for (uint64_t i = 0; i < n_blocks; ++i) {
         const typename Format::Block &block = blocks[i];
-        uint8_t codes[kBlockValues];
-        Format::unpack(block, codes);
-        const typename S::F d = S::set1(quant::fp16_to_fp32(block.d));
+        typename S::F codes[4];
+        block_codes<S, Format>(block, codes);
+        const typename S::F d = S::set1(S::from_fp16(block.d));
+        GMAT_QUANT_UNROLL
         for (int v = 0; v < 4; ++v) {
             typename S::F y;
-            if constexpr (Format::shape == LevelShape::affine) {
-                y = S::add(S::mul(S::load_u8(codes + 8 * v), d), S::set1(quant::fp16_to_fp32(block.m)));
-            } else if constexpr (Format::gguf_type == Q8_0::gguf_type) {
-                y = S::mul(S::load_i8(codes + 8 * v), d);
-            } else {
-                y = S::mul(S::sub(S::load_u8(codes + 8 * v), S::set1(offset)), d);
-            }
+            if constexpr (Format::shape == LevelShape::affine)
+                y = S::add(S::mul(codes[v], d), S::set1(S::from_fp16(block.m)));
+            else if constexpr (offset == 0.0f)
+                y = S::mul(codes[v], d);
+            else
+                y = S::mul(S::sub(codes[v], S::set1(offset)), d);
             S::store(dst + kBlockValues * i + 8 * v, y);
         }
     }

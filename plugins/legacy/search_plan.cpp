@@ -6,44 +6,60 @@ namespace gmat::legacy {
 
 namespace {
 
-void append(SearchPlan &p, float value) { p.grid[p.grid_size++] = value; }
+void append(ScaleGrid &g, float value) { g.values[g.size++] = value; }
 
 // ggml's imatrix-aware quantizers try -(nmax + 0.1 k) / max for k = -9..9
-// (make_qx_quants, q4_0/q5_0) and (nmax - 0.9 + 0.05 k) / (max - min) for
-// k = 0..36 (make_qkx3_quants, q4_1/q5_1). With an importance vector the
-// standard strategy tries the same candidates, so it does no worse.
-void append_imatrix_grid(SearchPlan &p, LevelShape shape, float lo) {
+// (make_qx_quants: q4_0, q5_0) and walk (nmax - 0.9 + 0.05 k) / range for
+// k = 0..36 (make_qkx3_quants: q4_1, q5_1). Trying the same candidates is
+// what keeps the importance-aware result no worse than ggml's.
+ScaleGrid imatrix_grid(LevelShape shape, float lo) {
+    ScaleGrid g;
     if (shape == LevelShape::symmetric) {
-        for (int k = -9; k <= 9; ++k) append(p, lo - 0.1f * float(k));
+        for (int k = -9; k <= 9; ++k) append(g, lo - 0.1f * float(k));
     } else {
-        for (int k = 0; k <= 36; ++k) append(p, -0.9f + 0.05f * float(k));
+        for (int k = 0; k <= 36; ++k) append(g, -0.9f + 0.05f * float(k));
     }
+    return g;
 }
 
-// The trellis grid: a few candidates on each side of the reference scale,
-// picked by measuring error against time (bench/kernels, README.md).
-void append_trellis_grid(SearchPlan &p, LevelShape shape, float lo, float hi) {
+// The trellis grids, chosen by measuring error against time (README.md).
+// Symmetric targets: half a level past ggml's lo, and the extreme on the
+// short side of the range (hi); the 5- and 8-bit formats, whose reference is
+// slower and whose optimum lies in a narrower band, get four more (for q4_0
+// they would gain < 0.05%). Affine: q5_1 one finer scale.
+ScaleGrid trellis_grid(LevelShape shape, float lo, float hi) {
+    ScaleGrid g;
     if (shape == LevelShape::symmetric) {
-        for (float offset : {-0.25f, 0.25f, 0.75f}) append(p, lo - offset);
-        for (float offset : {-0.25f, 0.25f, 0.75f}) append(p, hi + offset);
-    } else {
-        for (float delta : {-0.5f, 0.0f, 0.5f}) append(p, delta);
+        for (float t : {lo - 0.5f, hi}) append(g, t);
+        if (hi > 7)
+            for (float t : {hi + 0.5f, lo + 0.5f, hi - 0.5f, lo - 0.25f}) append(g, t);
+    } else if (hi > 15) {
+        append(g, 0.5f);
     }
+    return g;
+}
+
+// Lloyd rounds (round at the best scale, refit) after the grids. A symmetric
+// scale gains < 0.05% from one once the grid has run: only the formats with
+// the slower references (q5_0, q8_0) spend it. Affine (d, m) pairs keep
+// improving: one round for q4_1, two for q5_1.
+int trellis_refits(LevelShape shape, float hi, bool weighted) {
+    if (shape == LevelShape::symmetric) return weighted || hi > 7 ? 1 : 0;
+    return hi > 15 ? 2 : 1;
 }
 
 } // namespace
 
 SearchPlan make_search_plan(LevelShape shape, float lo, float hi, gmat_scale_strategy strategy,
-                                   float trellis_lambda, bool weighted) {
+                            float trellis_lambda, bool weighted) {
     SearchPlan p;
+    if (weighted) p.imatrix = imatrix_grid(shape, lo);
     if (strategy == GMAT_SCALE_TRELLIS) {
-        p.lambda = trellis_lambda > 0.0f ? trellis_lambda : 0.0f;
-        p.refits = 2;
-        append_trellis_grid(p, shape, lo, hi);
-        if (weighted) append_imatrix_grid(p, shape, lo);
+        p.own = trellis_grid(shape, lo, hi);
+        p.lambda = trellis_lambda;
+        p.refits = trellis_refits(shape, hi, weighted);
     } else {
-        p.refits = 1;
-        if (weighted) append_imatrix_grid(p, shape, lo);
+        p.refits = weighted ? 1 : 0;
     }
     return p;
 }

@@ -8,14 +8,21 @@
 
 namespace gmat::legacy {
 
+// One scale search. Symmetric formats search targets t, the level the
+// block's value of largest magnitude m maps to (inverse scale t / m); affine
+// formats search deltas, inverse scales (hi + delta) / range.
+struct ScaleGrid {
+    float values[40] = {};
+    int size = 0;
+};
+
 struct SearchPlan {
-    // Symmetric formats: targets t, the level the block's value of largest
-    // magnitude m maps to (inverse scale t / m). Affine formats: deltas, for
-    // inverse scales (hi + delta) / (max - min).
-    float grid[48] = {};
-    int grid_size = 0;
-    float lambda = 0.0f; // clipping penalty of the search objective (0: plain weighted LS)
-    int refits = 0;      // least-squares refit + requantize rounds after the grid
+    ScaleGrid own;     // this strategy's grid (empty: no search)
+    ScaleGrid imatrix; // with an importance vector: ggml's imatrix-aware candidates
+    // Extra weight of a block extreme that gets clipped (rounded beyond the
+    // level range): 0 = plain weighted least squares.
+    float lambda = 0.0f;
+    int refits = 0;      // Lloyd rounds after the searches: round at the best scale, refit
     bool keep_reference = true; // never return a block worse than ggml's reference scale
 };
 

@@ -14,6 +14,8 @@
 #include <cstring>
 
 #define GMAT_QUANT_INLINE [[gnu::always_inline]] inline
+// Fully unrolls a loop over the vectors of a block, so they stay in registers.
+#define GMAT_QUANT_UNROLL _Pragma("GCC unroll 32")
 
 namespace gmat::quant {
 

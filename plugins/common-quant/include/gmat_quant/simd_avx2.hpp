@@ -42,6 +42,9 @@ struct Avx2Simd {
     GMAT_QUANT_INLINE static M lt(F a, F b) { return _mm256_cmp_ps(a, b, _CMP_LT_OQ); }
     GMAT_QUANT_INLINE static M le(F a, F b) { return _mm256_cmp_ps(a, b, _CMP_LE_OQ); }
     GMAT_QUANT_INLINE static M gt(F a, F b) { return _mm256_cmp_ps(a, b, _CMP_GT_OQ); }
+    GMAT_QUANT_INLINE static M mask_and(M a, M b) { return _mm256_and_ps(a, b); }
+    GMAT_QUANT_INLINE static M mask_or(M a, M b) { return _mm256_or_ps(a, b); }
+    GMAT_QUANT_INLINE static M mask_andnot(M a, M b) { return _mm256_andnot_ps(b, a); }
     GMAT_QUANT_INLINE static F select(M m, F if_true, F if_false) { return _mm256_blendv_ps(if_false, if_true, m); }
     GMAT_QUANT_INLINE static int mask_bits(M m) { return _mm256_movemask_ps(m); }
 
@@ -61,6 +64,35 @@ struct Avx2Simd {
         return _mm_cvtss_f32(_mm_min_ss(m, _mm_movehdup_ps(m)));
     }
 
+    GMAT_QUANT_INLINE static void transpose8(F (&r)[8]) {
+        const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+        const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+        const __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+        const __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+        const __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xee);
+        const __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xee);
+        const __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xee);
+        const __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xee);
+        r[0] = _mm256_permute2f128_ps(u0, u4, 0x20);
+        r[1] = _mm256_permute2f128_ps(u1, u5, 0x20);
+        r[2] = _mm256_permute2f128_ps(u2, u6, 0x20);
+        r[3] = _mm256_permute2f128_ps(u3, u7, 0x20);
+        r[4] = _mm256_permute2f128_ps(u0, u4, 0x31);
+        r[5] = _mm256_permute2f128_ps(u1, u5, 0x31);
+        r[6] = _mm256_permute2f128_ps(u2, u6, 0x31);
+        r[7] = _mm256_permute2f128_ps(u3, u7, 0x31);
+    }
+    GMAT_QUANT_INLINE static F round_to_fp16(F a) {
+        return _mm256_cvtph_ps(_mm256_cvtps_ph(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+    }
+    GMAT_QUANT_INLINE static void store_fp16(uint16_t *dst, F a) {
+        _mm_storeu_si128(reinterpret_cast<__m128i *>(dst), _mm256_cvtps_ph(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+    }
+    GMAT_QUANT_INLINE static uint16_t to_fp16(float f) {
+        return uint16_t(_cvtss_sh(f, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+    }
+    GMAT_QUANT_INLINE static float from_fp16(uint16_t h) { return _cvtsh_ss(h); }
+
     // 32 integral lanes in [-128, 127] (or [0, 255]) as bytes, in lane order.
     GMAT_QUANT_INLINE static __m256i bytes32(const F (&l)[4]) {
         const __m256i a = _mm256_cvtps_epi32(l[0]), b = _mm256_cvtps_epi32(l[1]);
@@ -73,6 +105,28 @@ struct Avx2Simd {
     }
     GMAT_QUANT_INLINE static void store_bytes32(const F (&l)[4], uint8_t *dst) {
         _mm256_storeu_si256(reinterpret_cast<__m256i *>(dst), bytes32(l));
+    }
+    GMAT_QUANT_INLINE static void store_nibbles32(const F (&l)[4], uint8_t *qs) {
+        const __m256i bytes = _mm256_and_si256(bytes32(l), _mm256_set1_epi8(0x0f));
+        const __m128i lo = _mm256_castsi256_si128(bytes), hi = _mm256_extracti128_si256(bytes, 1);
+        _mm_storeu_si128(reinterpret_cast<__m128i *>(qs), _mm_or_si128(lo, _mm_slli_epi16(hi, 4)));
+    }
+    GMAT_QUANT_INLINE static uint32_t bit4_mask32(const F (&l)[4]) {
+        return uint32_t(_mm256_movemask_epi8(_mm256_slli_epi16(bytes32(l), 3)));
+    }
+    GMAT_QUANT_INLINE static void load_nibbles32(const uint8_t *qs, F (&codes)[4]) {
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i *>(qs));
+        const __m128i mask = _mm_set1_epi8(0x0f);
+        const __m128i lo = _mm_and_si128(bytes, mask), hi = _mm_and_si128(_mm_srli_epi16(bytes, 4), mask);
+        codes[0] = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(lo));
+        codes[1] = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_srli_si128(lo, 8)));
+        codes[2] = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(hi));
+        codes[3] = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_srli_si128(hi, 8)));
+    }
+    GMAT_QUANT_INLINE static M bit_lanes(uint32_t bits) {
+        const __m256i lane_bits = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
+        const __m256i set = _mm256_and_si256(_mm256_set1_epi32(int(bits)), lane_bits);
+        return _mm256_castsi256_ps(_mm256_cmpeq_epi32(set, lane_bits));
     }
     GMAT_QUANT_INLINE static F load_u8(const uint8_t *p) {
         return _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i *>(p))));

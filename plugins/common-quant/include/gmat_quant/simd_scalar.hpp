@@ -97,6 +97,22 @@ struct ScalarSimd {
     GMAT_QUANT_COMPARE(gt, x > y)
 #undef GMAT_QUANT_COMPARE
 
+    GMAT_QUANT_INLINE static M mask_and(M a, M b) {
+        M r;
+        for (int i = 0; i < 8; ++i) r.v[i] = a.v[i] && b.v[i];
+        return r;
+    }
+    GMAT_QUANT_INLINE static M mask_or(M a, M b) {
+        M r;
+        for (int i = 0; i < 8; ++i) r.v[i] = a.v[i] || b.v[i];
+        return r;
+    }
+    // a and not b
+    GMAT_QUANT_INLINE static M mask_andnot(M a, M b) {
+        M r;
+        for (int i = 0; i < 8; ++i) r.v[i] = a.v[i] && !b.v[i];
+        return r;
+    }
     GMAT_QUANT_INLINE static F select(M m, F if_true, F if_false) {
         F r;
         for (int i = 0; i < 8; ++i) r.v[i] = m.v[i] ? if_true.v[i] : if_false.v[i];
@@ -129,10 +145,61 @@ struct ScalarSimd {
         return p0 < p1 ? p0 : p1;
     }
 
+    // Transposes 8 vectors as an 8x8 matrix: lane j of r[i] becomes lane i of r[j].
+    GMAT_QUANT_INLINE static void transpose8(F (&r)[8]) {
+        F t[8];
+        for (int i = 0; i < 8; ++i)
+            for (int j = 0; j < 8; ++j) t[j].v[i] = r[i].v[j];
+        for (int i = 0; i < 8; ++i) r[i] = t[i];
+    }
+    // Each lane rounded to the nearest fp16 value (ties to even); finite lanes only.
+    GMAT_QUANT_INLINE static F round_to_fp16(F a) {
+        F r;
+        for (int i = 0; i < 8; ++i) r.v[i] = fp16_to_fp32(fp32_to_fp16(a.v[i]));
+        return r;
+    }
+    // Each lane as fp16 bits; finite lanes only.
+    GMAT_QUANT_INLINE static void store_fp16(uint16_t *dst, F a) {
+        for (int i = 0; i < 8; ++i) dst[i] = fp32_to_fp16(a.v[i]);
+    }
+
+    // One finite float to fp16 bits and back (round to nearest even; the
+    // AVX2 backend uses F16C, which agrees for every non-NaN input).
+    GMAT_QUANT_INLINE static uint16_t to_fp16(float f) { return fp32_to_fp16(f); }
+    GMAT_QUANT_INLINE static float from_fp16(uint16_t h) { return fp16_to_fp32(h); }
+
     // 32 integral lanes in [-128, 127] (or [0, 255]) as bytes, in lane order.
     GMAT_QUANT_INLINE static void store_bytes32(const F (&l)[4], uint8_t *dst) {
         for (int v = 0; v < 4; ++v)
             for (int i = 0; i < 8; ++i) dst[8 * v + i] = uint8_t(int32_t(l[v].v[i]));
+    }
+    // 32 integral lanes in [0, 31]: byte j of qs gets the low 4 bits of lane j
+    // (low nibble) and of lane j + 16 (high nibble), as ggml packs q4/q5 blocks.
+    GMAT_QUANT_INLINE static void store_nibbles32(const F (&l)[4], uint8_t *qs) {
+        uint8_t bytes[32];
+        store_bytes32(l, bytes);
+        for (int j = 0; j < 16; ++j) qs[j] = uint8_t((bytes[j] & 0x0f) | ((bytes[j + 16] & 0x0f) << 4));
+    }
+    // Bit j set when bit 4 of integral lane j (in [0, 31]) is set.
+    GMAT_QUANT_INLINE static uint32_t bit4_mask32(const F (&l)[4]) {
+        uint32_t bits = 0;
+        for (int v = 0; v < 4; ++v)
+            for (int i = 0; i < 8; ++i) bits |= uint32_t((int32_t(l[v].v[i]) >> 4) & 1) << (8 * v + i);
+        return bits;
+    }
+    // The reverse of store_nibbles32: lane j of codes[j / 8] gets the low
+    // nibble of qs[j] (j < 16) or the high nibble of qs[j - 16].
+    GMAT_QUANT_INLINE static void load_nibbles32(const uint8_t *qs, F (&codes)[4]) {
+        for (int j = 0; j < 16; ++j) {
+            codes[j / 8].v[j % 8] = float(qs[j] & 0x0f);
+            codes[2 + j / 8].v[j % 8] = float(qs[j] >> 4);
+        }
+    }
+    // Lane i true when bit i of bits (0..7) is set.
+    GMAT_QUANT_INLINE static M bit_lanes(uint32_t bits) {
+        M r;
+        for (int i = 0; i < 8; ++i) r.v[i] = (bits >> i) & 1u;
+        return r;
     }
     // 8 bytes as floats, read as unsigned (load_u8) or two's complement (load_i8).
     GMAT_QUANT_INLINE static F load_u8(const uint8_t *p) {

@@ -1,0 +1,44 @@
+#include "error_metrics.hpp"
+
+#include <cmath>
+#include <limits>
+
+namespace gmat::testing {
+
+namespace {
+
+double finish(double error, double reference) {
+    if (!std::isfinite(error)) return std::numeric_limits<double>::infinity();
+    return reference > 0 ? std::sqrt(error / reference) : std::sqrt(error);
+}
+
+} // namespace
+
+double relative_rmse(const Matrix &x, const std::vector<float> &y) {
+    double error = 0, reference = 0;
+    for (size_t i = 0; i < x.values.size(); ++i) {
+        const double d = double(x.values[i]) - double(y[i]);
+        error += d * d;
+        reference += double(x.values[i]) * double(x.values[i]);
+    }
+    return finish(error, reference);
+}
+
+double relative_weighted_error(const Matrix &x, const std::vector<float> &y, const std::vector<float> &importance) {
+    double error = 0, reference = 0;
+    for (uint64_t r = 0; r < x.rows; ++r) {
+        const float *row = x.row(r);
+        double sigma2 = 0;
+        for (uint64_t c = 0; c < x.cols; ++c) sigma2 += double(row[c]) * row[c];
+        sigma2 /= double(x.cols);
+        for (uint64_t c = 0; c < x.cols; ++c) {
+            const double w = importance[c] * std::sqrt(sigma2 + double(row[c]) * row[c]);
+            const double d = double(row[c]) - double(y[r * x.cols + c]);
+            error += w * d * d;
+            reference += w * double(row[c]) * row[c];
+        }
+    }
+    return finish(error, reference);
+}
+
+} // namespace gmat::testing
