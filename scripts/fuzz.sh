@@ -19,15 +19,16 @@ seconds="${1:-60}"
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 build="${GMAT_FUZZ_BUILD_DIR:-$repo/build-fuzz}"
 jobs="${GMAT_FUZZ_JOBS:-$(nproc)}"
-all_targets="safetensors_header tensor_file import_config export_config store_metadata tokenizer_json tokenizer_model"
+all_targets="safetensors_header tensor_file import_config export_config store_metadata tokenizer_json tokenizer_model imatrix"
 targets="${GMAT_FUZZ_TARGETS:-$all_targets}"
 
 start=$(date +%s)
+mkdir -p "$build"
 cmake -S "$repo" -B "$build" -G Ninja \
   -DCMAKE_C_COMPILER="${CLANG_CC:-clang-14}" -DCMAKE_CXX_COMPILER="${CLANG_CXX:-clang++-14}" \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGMAT_SANITIZE=ON -DGMAT_BUILD_FUZZERS=ON \
-  -DGMAT_BUILD_BENCH=OFF -DGMAT_TEST_AREAS=fuzz >"$build.configure.log" 2>&1 ||
-  { cat "$build.configure.log"; exit 1; }
+  -DGMAT_BUILD_BENCH=OFF -DGMAT_TEST_AREAS=fuzz >"$build/configure.log" 2>&1 ||
+  { cat "$build/configure.log"; exit 1; }
 build_targets=()
 for t in $targets; do build_targets+=("fuzz_$t"); done
 cmake --build "$build" -j"$(nproc)" --target "${build_targets[@]}"
@@ -43,30 +44,32 @@ run_target() {
   # New inputs go to the working corpus; the committed seeds stay as they are.
   local inputs=("$corpus" "$repo/tests/fuzz/corpus/$t")
   [ -d "$repo/tests/fuzz/regressions/$t" ] && inputs+=("$repo/tests/fuzz/regressions/$t")
-  "$build/bin/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 \
-    -print_final_stats=1 -artifact_prefix="$artifacts" "${inputs[@]}" >"$log" 2>&1
+  local status=0
+  "$build/bin/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=512 \
+    -print_final_stats=1 -artifact_prefix="$artifacts" "${inputs[@]}" >"$log" 2>&1 || status=$?
+  echo "$status" >"$build/fuzz-logs/$t.status"
 }
 
-declare -A pid_of
+rm -f "$build"/fuzz-logs/*.status
 for t in $targets; do
   while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
   run_target "$t" &
-  pid_of[$t]=$!
 done
+wait
 
 failed=0
 printf '%-20s %12s %10s %8s  %s\n' TARGET EXECUTIONS EXEC/S COVERAGE RESULT
 for t in $targets; do
-  status=0
-  wait "${pid_of[$t]}" || status=$?
+  status=$(cat "$build/fuzz-logs/$t.status" 2>/dev/null || echo 1)
   log="$build/fuzz-logs/$t.log"
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
-  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
+  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2 || true)
   if [ "$status" -eq 0 ]; then result=ok; else result="FAILED (exit $status, see $log)"; failed=1; fi
   printf '%-20s %12s %10s %8s  %s\n' "$t" "${runs:-?}" "${rate:-?}" "${cov:-?}" "$result"
   if [ "$status" -ne 0 ]; then
-    grep -E 'ERROR|SUMMARY|invariant failed|Test unit written|deadly signal' "$log" | head -20 | sed 's/^/    /'
+    grep -E 'ERROR|SUMMARY|runtime error|invariant failed|Test unit written|deadly signal' "$log" | head -20 |
+      sed 's/^/    /' || true
   fi
 done
 echo "fuzz: ${seconds} s per target, total $(($(date +%s) - start)) s including the build"

@@ -14,7 +14,7 @@ namespace gmat::json {
 
 rapidjson::Document parse_text(std::string_view text, const std::string &context) {
     rapidjson::Document doc;
-    doc.Parse<rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
+    doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(text.data(), text.size());
     if (doc.HasParseError())
         throw GmatError(context + ": invalid JSON at offset " + std::to_string(doc.GetErrorOffset()) + ": " +
                         rapidjson::GetParseError_En(doc.GetParseError()));

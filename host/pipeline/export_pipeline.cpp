@@ -3,6 +3,7 @@
 #include "common/dtype.hpp"
 #include "common/error.hpp"
 #include "common/progress.hpp"
+#include "pipeline/import_pipeline.hpp"
 #include "store/tensor_file_io.hpp"
 
 #include <tbb/parallel_pipeline.h>
@@ -107,6 +108,7 @@ ExportSummary run_export(const Store &store, const ExportPlan &plan, const Expor
     for (const auto &note : plan.notes) log << "Note: " << note << "\n";
     log << "\nProcessing " << plan.tensors.size() << " tensors...\n";
 
+    for (const auto &file : output_files(options.output, plan.shard_count)) remove_stale_temporaries(file);
     OutputWriter writer = registry.create_writer(config.target_format, options.output, plan.shard_count);
     writer.set_all(plan.metadata);
     for (const auto &t : plan.tensors) writer.add_tensor(t.gguf_name, t.type->gguf_type(), t.ggml_ne(), t.bytes, t.shard);
@@ -139,7 +141,7 @@ ExportSummary run_export(const Store &store, const ExportPlan &plan, const Expor
                     TensorSource *src = parts.empty() ? nullptr : &sources[next_tensor][chunk->part];
                     if (src && !src->reader) {
                         const StoredTensor &part = *parts[chunk->part];
-                        src->reader = std::make_unique<TensorFileReader>(store.tensor_path(part), part.uuid);
+                        src->reader = store.open_tensor(part);
                         src->verifier = std::make_unique<PayloadVerifier>(*src->reader);
                     }
                     const uint64_t rows_per_chunk = std::max<uint64_t>(1, kChunkValues / t.n_cols);

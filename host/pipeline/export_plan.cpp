@@ -128,6 +128,27 @@ void attach_importance(ExportPlan &plan, const std::optional<std::string> &file)
     plan.notes.push_back("importance matrix " + *file + ": " + std::to_string(used) + " tensors use it");
 }
 
+// The architecture's GGUF name for a store tensor; errors name its uuid and the store's metadata.json.
+std::optional<std::string> gguf_name_of(const Architecture &arch, const StoredTensor &t, const Store &store) {
+    try {
+        return arch.gguf_tensor_name(t.name);
+    } catch (const GmatError &e) {
+        throw GmatError((store.dir() / "metadata.json").string() + ": uuid " + t.uuid + ": " + e.what());
+    }
+}
+
+// config.json's vocab_size sizes the GGUF vocabulary (the tokenizer is padded
+// to it): it must be the embedding's row count, or llama.cpp cannot load the file.
+void check_vocab_size(const ExportPlan &plan, const HfConfig &hf, const Store &store) {
+    const auto vocab = hf.optional_uint("vocab_size");
+    if (!vocab) return;
+    for (const auto &t : plan.tensors)
+        if (t.gguf_name == "token_embd.weight" && t.shape.size() == 2 && t.shape[0] != *vocab)
+            throw GmatError(hf.source() + ": vocab_size is " + std::to_string(*vocab) + " but token_embd.weight has " +
+                            std::to_string(t.shape[0]) + " rows (uuid " + t.stored->uuid + " in " +
+                            (store.dir() / "metadata.json").string() + "); they must agree");
+}
+
 } // namespace
 
 ExportPlan plan_export(const Store &store, const ExportConfig &config, const std::string &ctx,
@@ -162,7 +183,7 @@ ExportPlan plan_export(const Store &store, const ExportConfig &config, const std
                 throw GmatError(ctx + ": two store tensors fill slot " + std::to_string(slot->index) + " of '" +
                                 slot->gguf_name + "' (one is '" + stored.name + "')");
             continue;
-        } else if (auto name = arch.gguf_tensor_name(stored.name)) {
+        } else if (auto name = gguf_name_of(arch, stored, store)) {
             t.gguf_name = *name;
         } else {
             plan.notes.push_back("skipped '" + stored.name + "': llama.cpp recomputes it");
@@ -194,6 +215,7 @@ ExportPlan plan_export(const Store &store, const ExportConfig &config, const std
         t.n_rows = element_count(t.shape) / std::max<uint64_t>(t.n_cols, 1);
     }
 
+    check_vocab_size(plan, hf, store);
     assign_tensor_types(plan, store, config, ctx, registry, arch, hf);
     for (auto &t : plan.tensors) {
         t.bytes = t.n_rows * t.type->row_bytes(t.n_cols);

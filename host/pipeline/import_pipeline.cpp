@@ -13,7 +13,11 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
 #include <ostream>
 #include <unordered_map>
 
@@ -59,22 +63,20 @@ void copy_model_files(const fs::path &model_dir, const fs::path &store_dir, std:
     }
 }
 
-// Swaps a finished store into place; with force the old one is removed only
-// after the new one is there.
+// Moves a finished store into place. Replacing (--force) swaps the two folders
+// in one atomic rename, so a kill at any moment leaves the old store or the
+// new one under the final name; the old one, left in the staging folder, is
+// removed then (or by the next run, if this one is killed first).
 void install_store(TemporaryDirectory &staged, const fs::path &store_dir, bool force) {
     if (!fs::exists(store_dir)) {
         staged.commit_as(store_dir);
         return;
     }
     if (!force) throw GmatError(store_dir.string() + ": a store already exists here; pass --force to replace it");
-    TemporaryDirectory old(temporary_sibling(store_dir));
-    fs::rename(store_dir, old.path());
-    try {
-        staged.commit_as(store_dir);
-    } catch (...) {
-        fs::rename(old.path(), store_dir);
-        throw;
-    }
+    sync_path(staged.path());
+    if (::renameat2(AT_FDCWD, staged.path().c_str(), AT_FDCWD, store_dir.c_str(), RENAME_EXCHANGE) != 0)
+        throw GmatError(store_dir.string() + ": cannot swap in the new store: " + std::strerror(errno));
+    sync_path(store_dir.has_parent_path() ? store_dir.parent_path() : fs::path("."));
 }
 } // namespace
 

@@ -36,7 +36,8 @@ RoleRule rule_for(const std::string &role) {
 }
 
 double store_tensor_ratio(const Store &store, const StoredTensor &t) {
-    TensorFileReader reader(store.tensor_path(t), t.uuid);
+    const auto opened = store.open_tensor(t);
+    const TensorFileReader &reader = *opened;
     reader.verify();
     const uint64_t n = element_count(t.shape);
     const uint64_t n_blocks = n / kBlock;

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <unordered_map>
 
 namespace fs = std::filesystem;
 
@@ -22,6 +23,12 @@ const std::vector<std::string> &model_file_names() {
 }
 
 namespace {
+std::string lower_case(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+    return out;
+}
+
 uint64_t parse_checksum(const std::string &text, const std::string &context) {
     unsigned long long value = 0;
     if (text.size() != 21 || text.compare(0, 5, "xxh3:") != 0 || std::sscanf(text.c_str() + 5, "%16llx", &value) != 1)
@@ -79,13 +86,16 @@ Store Store::open(const fs::path &dir) {
     store.dir_ = dir;
     store.metadata_.config = parse_import_config_json(json::require_member(doc, "config", ctx), ctx + ": config");
     const auto &tensors = json::require_object(json::require_member(doc, "tensors", ctx), ctx + ": tensors");
+    std::unordered_map<std::string_view, const rapidjson::Value *> entries; // FindMember is linear
+    for (auto it = tensors.MemberBegin(); it != tensors.MemberEnd(); ++it)
+        entries.emplace(std::string_view(it->name.GetString(), it->name.GetStringLength()), &it->value);
     for (const auto &m : store.metadata_.config.tensor_map) {
         if (!m.include) continue;
-        auto it = tensors.FindMember(m.target.c_str());
-        if (it == tensors.MemberEnd())
+        auto it = entries.find(m.target);
+        if (it == entries.end())
             throw GmatError(ctx + ": tensors has no entry for '" + m.source + "' (uuid " + m.target + ")");
         const std::string where = ctx + ": tensors." + m.target;
-        const auto &e = json::require_object(it->value, where);
+        const auto &e = json::require_object(*it->second, where);
         StoredTensor t;
         t.uuid = m.target;
         t.name = json::require_string(json::require_member(e, "name", where), where + ".name");
@@ -99,6 +109,10 @@ Store Store::open(const fs::path &dir) {
         t.checksum = parse_checksum(json::require_string(json::require_member(e, "checksum", where), where + ".checksum"), where);
         store.metadata_.tensors.push_back(std::move(t));
     }
+    for (size_t i = 0; i < store.metadata_.tensors.size(); ++i) {
+        store.by_uuid_.emplace(lower_case(store.metadata_.tensors[i].uuid), i);
+        store.by_name_.emplace(store.metadata_.tensors[i].name, i);
+    }
     if (doc.HasMember("model_files"))
         for (const auto &f : json::require_array(doc["model_files"], ctx + ": model_files").GetArray())
             store.metadata_.model_files.push_back(json::require_string(f, ctx + ": model_files"));
@@ -106,20 +120,25 @@ Store Store::open(const fs::path &dir) {
 }
 
 const StoredTensor *Store::find_uuid(std::string_view uuid) const {
-    for (const auto &t : metadata_.tensors)
-        if (t.uuid.size() == uuid.size() &&
-            std::equal(t.uuid.begin(), t.uuid.end(), uuid.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); }))
-            return &t;
-    return nullptr;
+    auto it = by_uuid_.find(lower_case(uuid));
+    return it == by_uuid_.end() ? nullptr : &metadata_.tensors[it->second];
 }
 
 const StoredTensor *Store::find_name(std::string_view name) const {
-    for (const auto &t : metadata_.tensors)
-        if (t.name == name) return &t;
-    return nullptr;
+    auto it = by_name_.find(std::string(name));
+    return it == by_name_.end() ? nullptr : &metadata_.tensors[it->second];
 }
 
 fs::path Store::tensor_path(const StoredTensor &t) const { return dir_ / "tensors" / (t.uuid + ".gmat"); }
+
+std::unique_ptr<TensorFileReader> Store::open_tensor(const StoredTensor &t) const {
+    auto reader = std::make_unique<TensorFileReader>(tensor_path(t), t.uuid, t.name);
+    const auto &h = reader->header();
+    if (h.name != t.name || h.dtype != t.dtype || h.shape != t.shape || h.payload_checksum != t.checksum)
+        throw GmatError(tensor_path(t).string() + ": tensor '" + t.name + "' (uuid " + t.uuid + ") does not match " +
+                        (dir_ / "metadata.json").string() + " (name, dtype, shape or checksum differ)");
+    return reader;
+}
 
 fs::path Store::model_file(const std::string &name) const {
     const fs::path p = dir_ / name;
@@ -130,12 +149,7 @@ std::vector<std::string> Store::verify() const {
     std::vector<std::string> problems;
     for (const auto &t : metadata_.tensors) {
         try {
-            TensorFileReader reader(tensor_path(t), t.uuid);
-            const auto &h = reader.header();
-            if (h.name != t.name || h.dtype != t.dtype || h.shape != t.shape || h.payload_checksum != t.checksum)
-                throw GmatError(tensor_path(t).string() + ": tensor '" + t.name + "' (uuid " + t.uuid +
-                                ") does not match metadata.json (name, dtype, shape or checksum differ)");
-            reader.verify();
+            open_tensor(t)->verify();
         } catch (const std::exception &e) {
             problems.emplace_back(e.what());
         }

@@ -7,10 +7,14 @@
 #include <gmat/abi.h>
 
 #include <filesystem>
+#include <memory>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
 namespace gmat {
+
+class TensorFileReader;
 
 struct StoredTensor {
     std::string uuid;
@@ -45,6 +49,9 @@ public:
     const StoredTensor *find_uuid(std::string_view uuid) const;
     const StoredTensor *find_name(std::string_view name) const;
     std::filesystem::path tensor_path(const StoredTensor &t) const;
+    // Opens a tensor file and checks that its header agrees with metadata.json
+    // (name, dtype, shape, checksum); errors name the tensor, uuid and file.
+    std::unique_ptr<TensorFileReader> open_tensor(const StoredTensor &t) const;
     // The copy of a model file (config.json...), or empty when the model had none.
     std::filesystem::path model_file(const std::string &name) const;
     // Re-reads every tensor file and checks header and payload checksums
@@ -54,6 +61,8 @@ public:
 private:
     std::filesystem::path dir_;
     StoreMetadata metadata_;
+    std::unordered_map<std::string, size_t> by_uuid_; // lower-case uuid -> index in tensors()
+    std::unordered_map<std::string, size_t> by_name_;
 };
 
 } // namespace gmat

@@ -69,10 +69,11 @@ uint64_t TensorFileWriter::finish() {
     return header_.payload_checksum;
 }
 
-TensorFileReader::TensorFileReader(const std::filesystem::path &file, std::string uuid)
-    : file_(file), uuid_(std::move(uuid)) {
+TensorFileReader::TensorFileReader(const std::filesystem::path &file, std::string uuid, std::string expected_name)
+    : file_(file), uuid_(std::move(uuid)), expected_name_(std::move(expected_name)) {
+    const std::string who = (expected_name_.empty() ? "" : "tensor '" + expected_name_ + "', ") + "uuid " + uuid_;
     const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw GmatError(file.string() + ": cannot open tensor file (uuid " + uuid_ + "): " + std::strerror(errno));
+    if (fd < 0) throw GmatError(file.string() + ": cannot open tensor file (" + who + "): " + std::strerror(errno));
     struct stat st {};
     if (::fstat(fd, &st) != 0) {
         ::close(fd);
@@ -81,14 +82,14 @@ TensorFileReader::TensorFileReader(const std::filesystem::path &file, std::strin
     size_ = static_cast<uint64_t>(st.st_size);
     if (size_ == 0) {
         ::close(fd);
-        throw GmatError(file.string() + ": corrupt GMAT tensor file (uuid " + uuid_ + "): empty file");
+        throw GmatError(file.string() + ": corrupt GMAT tensor file (" + who + "): empty file");
     }
     void *map = ::mmap(nullptr, size_, PROT_READ, MAP_SHARED, fd, 0);
     ::close(fd);
     if (map == MAP_FAILED) throw GmatError(file.string() + ": cannot map: " + std::strerror(errno));
     base_ = static_cast<uint8_t *>(map);
     try {
-        payload_offset_ = decode_tensor_header(base_, size_, file.string() + " (uuid " + uuid_ + ")", header_);
+        payload_offset_ = decode_tensor_header(base_, size_, file.string() + " (" + who + ")", header_);
         if (size_ != payload_offset_ + header_.payload_bytes)
             throw GmatError(file.string() + ": " + describe() + " is corrupt: file has " + std::to_string(size_) +
                             " bytes, header says " + std::to_string(payload_offset_ + header_.payload_bytes));
@@ -103,7 +104,7 @@ TensorFileReader::~TensorFileReader() {
 }
 
 std::string TensorFileReader::describe() const {
-    return "tensor '" + header_.name + "' (uuid " + uuid_ + ")";
+    return "tensor '" + (expected_name_.empty() ? header_.name : expected_name_) + "' (uuid " + uuid_ + ")";
 }
 
 void TensorFileReader::verify() const {

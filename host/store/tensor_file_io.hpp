@@ -35,8 +35,9 @@ private:
 // checksum is checked by verify() or incrementally through PayloadVerifier.
 class TensorFileReader {
 public:
-    // uuid is used in messages only.
-    TensorFileReader(const std::filesystem::path &file, std::string uuid);
+    // uuid and expected_name (from metadata.json) are used in messages, so a
+    // corrupt header is still reported with the tensor's name.
+    TensorFileReader(const std::filesystem::path &file, std::string uuid, std::string expected_name = {});
     TensorFileReader(const TensorFileReader &) = delete;
     TensorFileReader &operator=(const TensorFileReader &) = delete;
     ~TensorFileReader();
@@ -54,6 +55,7 @@ public:
 private:
     std::filesystem::path file_;
     std::string uuid_;
+    std::string expected_name_;
     TensorFileHeader header_;
     uint8_t *base_ = nullptr;
     uint64_t size_ = 0;

@@ -1,0 +1,349 @@
+#!/usr/bin/env python3
+"""Write the seed corpus of every fuzz target into tests/fuzz/corpus/<target>/.
+
+  make_corpus.py [CORPUS_DIR]
+
+Seeds are small valid inputs (so the fuzzer starts deep inside each parser)
+plus a few near misses. The same script always writes the same bytes; run it
+after changing a format, and commit the result.
+"""
+
+import json
+import os
+import struct
+import sys
+
+
+def write(corpus, target, name, data):
+    folder = os.path.join(corpus, target)
+    os.makedirs(folder, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    with open(os.path.join(folder, name), "wb") as f:
+        f.write(data)
+
+
+# --- safetensors -----------------------------------------------------------
+
+DTYPE_SIZES = {"F32": 4, "F16": 2, "BF16": 2, "F64": 8, "I8": 1, "U8": 1, "I32": 4, "I64": 8, "BOOL": 1}
+
+
+def safetensors(tensors, metadata=None, pad=True):
+    """tensors: [(name, dtype, shape)]; data is a byte ramp."""
+    header, offset = {}, 0
+    for name, dtype, shape in tensors:
+        n = DTYPE_SIZES[dtype]
+        for d in shape:
+            n *= d
+        header[name] = {"dtype": dtype, "shape": shape, "data_offsets": [offset, offset + n]}
+        offset += n
+    if metadata is not None:
+        header["__metadata__"] = metadata
+    text = json.dumps(header, separators=(",", ":")).encode()
+    if pad:
+        text += b" " * (-len(text) % 8)
+    return struct.pack("<Q", len(text)) + text + bytes(i % 251 for i in range(offset))
+
+
+def safetensors_seeds(corpus):
+    t = "safetensors_header"
+    write(corpus, t, "one_f32", safetensors([("w", "F32", [2, 3])]))
+    write(corpus, t, "llama_like", safetensors([
+        ("model.embed_tokens.weight", "BF16", [8, 4]),
+        ("model.layers.0.self_attn.q_proj.weight", "BF16", [4, 4]),
+        ("model.layers.0.input_layernorm.weight", "F32", [4]),
+        ("model.norm.weight", "F16", [4]),
+    ], metadata={"format": "pt"}))
+    write(corpus, t, "scalar_and_empty", safetensors([("s", "F64", []), ("e", "I8", [0, 5]), ("b", "BOOL", [3])]))
+    write(corpus, t, "unpadded_header", safetensors([("x", "I64", [1]), ("y", "U8", [7])], pad=False))
+    write(corpus, t, "only_metadata", safetensors([], metadata={"a": "b"}))
+    # Near misses: a gap, an overlap, a shape that disagrees with its bytes.
+    good = safetensors([("a", "F32", [2]), ("b", "F32", [2])])
+    write(corpus, t, "gap", good.replace(b'"data_offsets":[8,16]', b'"data_offsets":[9,16]'))
+    write(corpus, t, "overlap", good.replace(b'"data_offsets":[8,16]', b'"data_offsets":[4,12]'))
+    write(corpus, t, "short_file", good[:20])
+
+
+# --- .gmat tensor files ----------------------------------------------------
+
+GMAT_DTYPES = {"F32": (0, 4), "F16": (1, 2), "BF16": (2, 2), "I8": (4, 1), "I64": (10, 8)}
+
+
+def gmat_tensor(name, dtype, shape, payload=None):
+    """A tensor file with zero checksums: the fuzz target repairs them (mode byte 3)."""
+    dtype_id, size = GMAT_DTYPES[dtype]
+    n = size
+    for d in shape:
+        n *= d
+    payload = bytes(i * 7 % 256 for i in range(n)) if payload is None else payload
+    name_bytes = name.encode()
+    used = 56 + 8 * len(shape) + len(name_bytes)
+    header_bytes = (used + 63) // 64 * 64
+    head = b"GMATTENS" + struct.pack("<IIIIII", 1, header_bytes, dtype_id, 0, len(shape), len(name_bytes))
+    head += struct.pack("<QQQ", len(payload), 0, 0)
+    head += b"".join(struct.pack("<Q", d) for d in shape) + name_bytes
+    return head + b"\0" * (header_bytes - len(head)) + payload
+
+
+def tensor_file_seeds(corpus):
+    t = "tensor_file"
+    repair = b"\x03"  # recompute both checksums
+    write(corpus, t, "bf16_matrix", repair + gmat_tensor("model.layers.0.mlp.up_proj.weight", "BF16", [6, 10]))
+    write(corpus, t, "f32_vector", repair + gmat_tensor("model.norm.weight", "F32", [16]))
+    write(corpus, t, "scalar", repair + gmat_tensor("s", "F16", []))
+    write(corpus, t, "eight_dims", repair + gmat_tensor("d", "I8", [1, 2, 1, 2, 1, 2, 1, 2]))
+    write(corpus, t, "empty_payload", repair + gmat_tensor("z", "I64", [3, 0]))
+    write(corpus, t, "long_name", repair + gmat_tensor("n" * 300, "F32", [2]))
+    write(corpus, t, "payload_checksum_wrong", b"\x01" + gmat_tensor("w", "F32", [4]))
+    write(corpus, t, "no_repair", b"\x00" + gmat_tensor("w", "F32", [4]))
+
+
+# --- configs and store metadata ----------------------------------------------
+
+UUIDS = ["3f2a1c4e-5b6d-8e7f-9a0b-1c2d3e4f5a6b", "00000000-0000-8000-8000-000000000001",
+         "ABCDEF01-2345-8678-9ABC-DEF012345678"]
+
+
+def import_config_seeds(corpus):
+    t = "import_config"
+    full = {
+        "source_format": "safetensors",
+        "block_format": "raw",
+        "tensor_map": [
+            {"source": "model.embed_tokens.weight", "target": UUIDS[0]},
+            {"source": "model.norm.weight", "target": UUIDS[1], "include": False},
+        ],
+        "metadata": {"architecture": "llama", "vocab_size": 32000, "rope": {"theta": 1e4, "scaling": None},
+                     "names": ["a", "b\u00e9"], "flag": True},
+    }
+    write(corpus, t, "full", json.dumps(full, indent=2))
+    write(corpus, t, "minimal", '{"tensor_map": []}')
+    write(corpus, t, "lossy_format", '{"block_format": "B8x4", "tensor_map": []}')
+    write(corpus, t, "bad_uuid", '{"tensor_map": [{"source": "a", "target": "not-a-uuid"}]}')
+    write(corpus, t, "escapes", '{"tensor_map": [{"source": "t\\u00e9\\n\\"x\\"", "target": "%s"}], '
+                                '"metadata": {"k": -1.5e-300, "big": 18446744073709551615}}' % UUIDS[2])
+
+
+def export_config_seeds(corpus):
+    t = "export_config"
+    full = {
+        "target_format": "gguf",
+        "quantization": {
+            "default_type": "q4_k_m",
+            "scale_optimization": "trellis",
+            "trellis_lambda": 0.3,
+            "per_tensor": {UUIDS[0]: "q8_0", "output.weight": "q6_k", "blk\\.[0-9]+\\.ffn_down.*": "q5_k"},
+        },
+        "tensor_map": [{"source": UUIDS[0], "target": "token_embd.weight"}],
+        "shard_size": 2000000000,
+        "special_token_keys": {"bos": 1, "eos": 2, "pad": -1},
+        "_comment": {"x": "why"},
+    }
+    write(corpus, t, "full", json.dumps(full, indent=2))
+    write(corpus, t, "empty", "{}")
+    write(corpus, t, "standard", '{"quantization": {"default_type": "q8_0", "scale_optimization": "standard"}}')
+    write(corpus, t, "null_shard", '{"shard_size": null, "quantization": {"trellis_lambda": 10}}')
+    write(corpus, t, "bad_lambda", '{"quantization": {"trellis_lambda": 11}}')
+    write(corpus, t, "float_shard", '{"shard_size": 1e9}')
+
+
+def store_metadata_seeds(corpus):
+    t = "store_metadata"
+    config = {"source_format": "safetensors", "block_format": "raw",
+              "tensor_map": [{"source": "model.norm.weight", "target": UUIDS[0], "include": True},
+                             {"source": "lm_head.weight", "target": UUIDS[1], "include": False}],
+              "metadata": {"architecture": "llama"}}
+    store = {
+        "format": "gmat-store", "format_version": 1, "gmat_version": "0.1.0", "config": config,
+        "tensor_name_map": {"model.norm.weight": UUIDS[0]},
+        "total_tensors": 1,
+        "tensors": {UUIDS[0]: {"name": "model.norm.weight", "dtype": "F32", "shape": [64], "bytes": 256,
+                               "checksum": "xxh3:0123456789abcdef"}},
+        "model_files": ["config.json", "tokenizer.json"],
+    }
+    write(corpus, t, "one_tensor", json.dumps(store, indent=2))
+    empty = dict(store, tensors={}, tensor_name_map={}, total_tensors=0)
+    empty["config"] = dict(config, tensor_map=[])
+    write(corpus, t, "empty", json.dumps(empty))
+    missing = dict(store, tensors={})
+    write(corpus, t, "missing_entry", json.dumps(missing))
+    write(corpus, t, "future_version", json.dumps(dict(store, format_version=2)))
+
+
+# --- tokenizers --------------------------------------------------------------
+
+def bytes_to_unicode():
+    """GPT-2's printable stand-in for each byte."""
+    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("\u00a1"), ord("\u00ac") + 1)) + \
+        list(range(ord("\u00ae"), ord("\u00ff") + 1))
+    cs = bs[:]
+    n = 0
+    for b in range(256):
+        if b not in bs:
+            bs.append(b)
+            cs.append(256 + n)
+            n += 1
+    return {b: chr(c) for b, c in zip(bs, cs)}
+
+
+def byte_level_tokenizer():
+    chars = bytes_to_unicode()
+    vocab = {chars[b]: b for b in range(256)}
+    merges = [("H", "e"), ("l", "l"), ("He", "ll"), ("Hell", "o"), ("\u0120", "w"), ("o", "r")]
+    for left, right in merges:
+        vocab.setdefault(left + right, len(vocab))
+    added = [{"id": len(vocab), "content": "<|endoftext|>", "special": True, "single_word": False,
+              "lstrip": False, "rstrip": False, "normalized": False}]
+    return {
+        "version": "1.0",
+        "added_tokens": added,
+        "normalizer": None,
+        "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": True},
+        "post_processor": {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": False, "use_regex": True},
+        "decoder": {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": True, "use_regex": True},
+        "model": {"type": "BPE", "dropout": None, "unk_token": None, "byte_fallback": False, "ignore_merges": False,
+                  "vocab": vocab, "merges": [a + " " + b for a, b in merges]},
+    }
+
+
+def byte_fallback_tokenizer():
+    vocab = {"<unk>": 0, "<s>": 1, "</s>": 2}
+    for b in range(256):
+        vocab["<0x%02X>" % b] = len(vocab)
+    for piece in ["\u2581", "l", "o", "w", "r", "e", "H", "ll", "\u2581w", "or", "\u2581wor"]:
+        vocab.setdefault(piece, len(vocab))
+    added = [{"id": i, "content": c, "special": True} for i, c in enumerate(["<unk>", "<s>", "</s>"])]
+    return {
+        "added_tokens": added,
+        "normalizer": {"type": "Sequence", "normalizers": [
+            {"type": "Prepend", "prepend": "\u2581"}, {"type": "Replace", "pattern": {"String": " "},
+                                                       "content": "\u2581"}]},
+        "pre_tokenizer": None,
+        "post_processor": {"type": "TemplateProcessing", "single": [{"SpecialToken": {"id": "<s>", "type_id": 0}},
+                                                                    {"Sequence": {"id": "A", "type_id": 0}}],
+                           "pair": [], "special_tokens": {"<s>": {"id": "<s>", "ids": [1], "tokens": ["<s>"]}}},
+        "decoder": {"type": "Sequence", "decoders": [{"type": "ByteFallback"}, {"type": "Fuse"}]},
+        "model": {"type": "BPE", "unk_token": "<unk>", "byte_fallback": True, "fuse_unk": True,
+                  "vocab": vocab, "merges": [["l", "l"], ["\u2581", "w"], ["o", "r"], ["\u2581w", "or"]]},
+    }
+
+
+def tokenizer_json_seeds(corpus):
+    t = "tokenizer_json"
+    nul = b"\0"
+    dumps = lambda v: json.dumps(v, ensure_ascii=False).encode()
+    config = {"bos_token": "<|endoftext|>", "eos_token": {"content": "<|endoftext|>"}, "add_bos_token": False,
+              "chat_template": "{% for m in messages %}{{ m.content }}{% endfor %}",
+              "added_tokens_decoder": {"300": {"content": "<tool>", "special": True}}}
+    write(corpus, t, "byte_level", dumps(byte_level_tokenizer()))
+    write(corpus, t, "byte_level_with_configs", dumps(byte_level_tokenizer()) + nul + dumps(config) + nul +
+          dumps({"eos_token": "<|endoftext|>"}) + nul + dumps({"<extra>": 301}) + nul +
+          dumps({"vocab_size": 1024, "bos_token_id": 0, "eos_token_id": [1, 2]}))
+    write(corpus, t, "byte_fallback", dumps(byte_fallback_tokenizer()))
+    write(corpus, t, "byte_fallback_with_config", dumps(byte_fallback_tokenizer()) + nul +
+          dumps({"add_bos_token": True, "add_eos_token": False, "bos_token": "<s>", "unk_token": "<unk>",
+                 "add_prefix_space": False}))
+    write(corpus, t, "not_bpe", '{"model": {"type": "Unigram", "vocab": [["a", 0.0]]}}')
+
+
+def varint(n):
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def field(number, wire_type, payload):
+    tag = varint(number << 3 | wire_type)
+    if wire_type == 2:
+        return tag + varint(len(payload)) + payload
+    return tag + payload
+
+
+def piece(text, score, kind):
+    return field(1, 2, field(1, 2, text.encode()) + field(2, 5, struct.pack("<f", score)) + field(3, 0, varint(kind)))
+
+
+def sentencepiece_model(pieces, trainer=b"", normalizer=b""):
+    body = b"".join(piece(*p) for p in pieces)
+    if trainer:
+        body += field(2, 2, trainer)
+    if normalizer:
+        body += field(3, 2, normalizer)
+    return body
+
+
+def tokenizer_model_seeds(corpus):
+    t = "tokenizer_model"
+    base = [("<unk>", 0.0, 2), ("<s>", 0.0, 3), ("</s>", 0.0, 3)]
+    words = [("\u2581the", -1.0, 1), ("\u2581a", -2.0, 1), ("s", -3.0, 1), ("<tool>", 0.0, 4)]
+    bytes_ = [("<0x%02X>" % b, 0.0, 6) for b in range(256)]
+    trainer = field(3, 0, varint(2)) + field(35, 0, varint(1)) + field(40, 0, varint(0)) + \
+        field(41, 0, varint(1)) + field(42, 0, varint(2)) + field(43, 0, varint((1 << 64) - 1))  # pad_id -1
+    normalizer = field(1, 2, b"identity") + field(3, 0, varint(0)) + field(4, 0, varint(1))
+    write(corpus, t, "bpe_byte_fallback", sentencepiece_model(base + bytes_ + words, trainer, normalizer))
+    write(corpus, t, "unigram_defaults", sentencepiece_model(base + words))
+    write(corpus, t, "unused_piece", sentencepiece_model(base + [("x", 0.0, 5)] + words, field(3, 0, varint(1))))
+    write(corpus, t, "unknown_fields", sentencepiece_model(base) + field(99, 0, varint(7)) + field(98, 1, b"\0" * 8) +
+          field(97, 5, b"\0" * 4))
+    write(corpus, t, "bad_bos", sentencepiece_model(base, field(41, 0, varint(9))))
+
+
+# --- importance matrices ---------------------------------------------------------
+
+def gguf_string(s):
+    b = s.encode()
+    return struct.pack("<Q", len(b)) + b
+
+
+def gguf_imatrix(entries, datasets=("wiki.train.raw",), chunks=100, version=3, alignment=32):
+    """entries: [(name, sums, counts)]; F32 tensors <name>.in_sum2 and <name>.counts."""
+    kv = gguf_string("imatrix.datasets") + struct.pack("<II", 9, 8) + struct.pack("<Q", len(datasets))
+    kv += b"".join(gguf_string(d) for d in datasets)
+    kv += gguf_string("imatrix.chunk_count") + struct.pack("<II", 4, chunks)
+    tensors, data = [], b""
+    for name, sums, counts in entries:
+        for suffix, values in ((".in_sum2", sums), (".counts", counts)):
+            data += b"\0" * (-len(data) % alignment)
+            tensors.append((name + suffix, len(values), len(data)))
+            data += struct.pack("<%df" % len(values), *values)
+    info = b"".join(gguf_string(n) + struct.pack("<I", 1) + struct.pack("<Q", ne) + struct.pack("<IQ", 0, off)
+                    for n, ne, off in tensors)
+    head = b"GGUF" + struct.pack("<IQQ", version, len(tensors), 2) + kv + info
+    return head + b"\0" * (-len(head) % alignment) + data
+
+
+def legacy_imatrix(entries, chunks=10, dataset="wiki"):
+    """entries: [(name, ncall, values)] in llama.cpp's old .dat layout."""
+    out = struct.pack("<i", len(entries))
+    for name, ncall, values in entries:
+        out += struct.pack("<i", len(name)) + name.encode() + struct.pack("<ii", ncall, len(values))
+        out += struct.pack("<%df" % len(values), *values)
+    return out + struct.pack("<ii", chunks, len(dataset)) + dataset.encode()
+
+
+def imatrix_seeds(corpus):
+    t = "imatrix"
+    write(corpus, t, "gguf_two_entries", gguf_imatrix([
+        ("blk.0.ffn_down.weight", [4.0, 8.0, 12.0, 16.0], [4.0]),
+        ("output.weight", [1.0] * 8, [2.0, 0.0]),
+    ]))
+    write(corpus, t, "gguf_v2_unaligned_names", gguf_imatrix([("a", [1.0], [1.0])], version=2, alignment=32))
+    write(corpus, t, "gguf_sums_without_counts", gguf_imatrix([("x", [1.0, 2.0], [])]))
+    write(corpus, t, "legacy_dat", legacy_imatrix([("blk.0.ffn_down.weight", 10, [1.0, 2.0, 3.0, 4.0]),
+                                                  ("output.weight", 0, [0.5] * 64)]))
+    write(corpus, t, "legacy_truncated", legacy_imatrix([("output.weight", 3, [1.0] * 4)])[:20])
+
+
+def main(argv):
+    corpus = argv[1] if len(argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
+    for seeds in (safetensors_seeds, tensor_file_seeds, import_config_seeds, export_config_seeds,
+                  store_metadata_seeds, tokenizer_json_seeds, tokenizer_model_seeds, imatrix_seeds):
+        seeds(corpus)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
