@@ -61,13 +61,13 @@ ImportConfig parse_import_config(const std::filesystem::path &file) {
 rapidjson::Document import_config_to_json(const ImportConfig &config, rapidjson::Document::AllocatorType *) {
     rapidjson::Document doc(rapidjson::kObjectType);
     auto &a = doc.GetAllocator();
-    doc.AddMember("source_format", rapidjson::Value(config.source_format.c_str(), a), a);
-    doc.AddMember("block_format", rapidjson::Value(config.block_format.c_str(), a), a);
+    doc.AddMember("source_format", rapidjson::Value(config.source_format.data(), static_cast<rapidjson::SizeType>(config.source_format.size()), a), a);
+    doc.AddMember("block_format", rapidjson::Value(config.block_format.data(), static_cast<rapidjson::SizeType>(config.block_format.size()), a), a);
     rapidjson::Value map(rapidjson::kArrayType);
     for (const auto &m : config.tensor_map) {
         rapidjson::Value entry(rapidjson::kObjectType);
-        entry.AddMember("source", rapidjson::Value(m.source.c_str(), a), a);
-        entry.AddMember("target", rapidjson::Value(m.target.c_str(), a), a);
+        entry.AddMember("source", rapidjson::Value(m.source.data(), static_cast<rapidjson::SizeType>(m.source.size()), a), a);
+        entry.AddMember("target", rapidjson::Value(m.target.data(), static_cast<rapidjson::SizeType>(m.target.size()), a), a);
         entry.AddMember("include", m.include, a);
         map.PushBack(entry, a);
     }

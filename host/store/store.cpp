@@ -49,21 +49,21 @@ void write_store_metadata(const fs::path &store_dir, const StoreMetadata &m) {
     doc.AddMember("config", config_value, a);
     rapidjson::Value name_map(rapidjson::kObjectType), tensors(rapidjson::kObjectType);
     for (const auto &t : m.tensors) {
-        name_map.AddMember(rapidjson::Value(t.name.c_str(), a), rapidjson::Value(t.uuid.c_str(), a), a);
+        name_map.AddMember(rapidjson::Value(t.name.data(), static_cast<rapidjson::SizeType>(t.name.size()), a), rapidjson::Value(t.uuid.data(), static_cast<rapidjson::SizeType>(t.uuid.size()), a), a);
         rapidjson::Value entry(rapidjson::kObjectType), shape(rapidjson::kArrayType);
         for (uint64_t d : t.shape) shape.PushBack(d, a);
-        entry.AddMember("name", rapidjson::Value(t.name.c_str(), a), a);
+        entry.AddMember("name", rapidjson::Value(t.name.data(), static_cast<rapidjson::SizeType>(t.name.size()), a), a);
         entry.AddMember("dtype", rapidjson::Value(dtype_name(t.dtype), a), a);
         entry.AddMember("shape", shape, a);
         entry.AddMember("bytes", t.bytes, a);
         entry.AddMember("checksum", rapidjson::Value(checksum_string(t.checksum).c_str(), a), a);
-        tensors.AddMember(rapidjson::Value(t.uuid.c_str(), a), entry, a);
+        tensors.AddMember(rapidjson::Value(t.uuid.data(), static_cast<rapidjson::SizeType>(t.uuid.size()), a), entry, a);
     }
     doc.AddMember("tensor_name_map", name_map, a);
     doc.AddMember("total_tensors", static_cast<uint64_t>(m.tensors.size()), a);
     doc.AddMember("tensors", tensors, a);
     rapidjson::Value files(rapidjson::kArrayType);
-    for (const auto &f : m.model_files) files.PushBack(rapidjson::Value(f.c_str(), a), a);
+    for (const auto &f : m.model_files) files.PushBack(rapidjson::Value(f.data(), static_cast<rapidjson::SizeType>(f.size()), a), a);
     doc.AddMember("model_files", files, a);
     json::write_file(store_dir / "metadata.json", doc);
 }
