@@ -22,6 +22,8 @@ int main(int argc, char **argv) {
     gmat::cli::add_plugins_command(app, global);
     gmat::cli::add_bench_command(app, global);
     gmat::cli::add_check_plugin_command(app, global);
+    gmat::cli::add_gc_command(app, global);
+    gmat::cli::add_du_command(app, global);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &e) {

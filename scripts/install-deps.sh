@@ -10,6 +10,7 @@ packages=(
   rapidjson-dev libtbb-dev               # JSON, parallel pipeline
   libcli11-dev                           # command-line parsing
   libxxhash-dev                          # XXH3 checksums and tensor UUIDs
+  libzstd-dev                            # lossless store codec (zstd)
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-numpy                          # reference forward passes in tests
   clang libclang-rt-14-dev               # fuzzers and sanitizer runtime

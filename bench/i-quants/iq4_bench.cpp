@@ -7,7 +7,7 @@
 //                  the importance-weighted error when an importance vector is used
 //   rel_error      relative RMSE (or importance-weighted relative error)
 // A size sweep of the standard kernels per SIMD path follows (bytes/s).
-#include "test_matrices.hpp"
+#include "iq4_matrices.hpp"
 
 #include <iq4_kernels.hpp>
 #include <oracle/ggml_types.hpp>

@@ -7,7 +7,6 @@
 // Times are thread CPU time, so other load on the machine skews them less;
 // compare ratios within one run. GMAT_FORCE_SCALAR=1 benchmarks the scalar path.
 #include "cpu_dispatch.hpp"
-#include "error_metrics.hpp"
 #include "kquant_matrices.hpp"
 #include "kquant_oracle.hpp"
 

@@ -14,11 +14,11 @@
 // the SDK adapter's scan of the input for NaN/inf (a full extra pass over
 // memory). For the legacy types, "kernel" entries call the same kernels
 // directly, to show what the kernels themselves cost.
-#include "error_metrics.hpp"
 #include "kernel_runners.hpp"
-#include "test_matrices.hpp"
-
 #include "plugins/plugin_registry.hpp"
+
+#include <generated_matrices.hpp>
+#include <reconstruction_metrics.hpp>
 
 #include "legacy_kernels.hpp"
 

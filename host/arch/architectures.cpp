@@ -1,6 +1,7 @@
 // The architectures gmat converts. One line per architecture file.
 #include "arch/architecture.hpp"
 #include "arch/llama_family.hpp"
+#include "arch/qwen2moe_architecture.hpp"
 #include "arch/supported_architectures.hpp"
 
 #include "common/error.hpp"
@@ -17,6 +18,7 @@ const std::vector<const Architecture *> &all_architectures() {
         &gemma2_architecture(),
         &gemma3_architecture(),
         &mixtral_architecture(),
+        &qwen2moe_architecture(),
     };
     return all;
 }

@@ -2,8 +2,6 @@
 // GGUF holds 1 + w), embeddings scaled by sqrt(hidden) at run time, soft-capped
 // attention scores and logits, sliding-window attention on even layers, output
 // tied to the embedding.
-#include "arch/architecture.hpp"
-#include "arch/decoder_tensor_names.hpp"
 #include "arch/gemma_family.hpp"
 
 #include "common/error.hpp"
@@ -20,35 +18,16 @@ float required_cap(const HfConfig &c, const char *key) {
     return static_cast<float>(*cap);
 }
 
-class Gemma2Architecture final : public Architecture {
+class Gemma2Architecture final : public GemmaFamilyArchitecture {
 public:
-    std::string gguf_architecture() const override { return "gemma2"; }
+    Gemma2Architecture() : GemmaFamilyArchitecture({"gemma2", 2, 46, false}) {}
+
     std::vector<std::string> hf_classes() const override { return {"Gemma2ForCausalLM"}; }
 
-    std::optional<std::string> gguf_tensor_name(const std::string &hf) const override {
-        static const std::map<std::string, std::string> block = gemma_block_names(false);
-        return decoder_gguf_tensor_name(hf, {"gemma2", &block, false});
-    }
-
     void add_hyperparameters(const HfConfig &c, Metadata &out) const override {
-        add_gemma_hyperparameters(c, {"gemma2", 2, 46}, out);
+        add_gemma_hyperparameters(c, traits(), out);
         out.set("gemma2.attn_logit_softcapping", required_cap(c, "attn_logit_softcapping"));
         out.set("gemma2.final_logit_softcapping", required_cap(c, "final_logit_softcapping"));
-    }
-
-    RowPermutation row_permutation(const std::string &, const std::vector<uint64_t> &, const HfConfig &) const override {
-        return {};
-    }
-
-    std::vector<GeneratedTensor> generated_tensors(const HfConfig &) const override { return {}; }
-
-    void transform_values(const std::string &gguf_name, float *values, uint64_t n, const HfConfig &) const override {
-        if (is_gemma_norm(gguf_name)) add_one(values, n);
-    }
-    bool transforms_values(const std::string &gguf_name) const override { return is_gemma_norm(gguf_name); }
-
-    uint32_t block_count(const HfConfig &c) const override {
-        return static_cast<uint32_t>(c.require_uint("num_hidden_layers"));
     }
 };
 

@@ -2,8 +2,6 @@
 // per-head q/k norms (also stored as w), no attention soft-capping, a local
 // RoPE base on sliding layers (rope.freq_base_swa) and a per-layer sliding
 // pattern (one global layer in every sliding_window_pattern).
-#include "arch/architecture.hpp"
-#include "arch/decoder_tensor_names.hpp"
 #include "arch/gemma_family.hpp"
 
 #include "common/error.hpp"
@@ -12,42 +10,23 @@ namespace gmat {
 
 namespace {
 
-class Gemma3Architecture final : public Architecture {
+class Gemma3Architecture final : public GemmaFamilyArchitecture {
 public:
-    std::string gguf_architecture() const override { return "gemma3"; }
-    std::vector<std::string> hf_classes() const override { return {"Gemma3ForCausalLM"}; }
+    Gemma3Architecture() : GemmaFamilyArchitecture({"gemma3", 6, 62, true}) {}
 
-    std::optional<std::string> gguf_tensor_name(const std::string &hf) const override {
-        static const std::map<std::string, std::string> block = gemma_block_names(true);
-        return decoder_gguf_tensor_name(hf, {"gemma3", &block, false});
-    }
+    std::vector<std::string> hf_classes() const override { return {"Gemma3ForCausalLM"}; }
 
     void add_hyperparameters(const HfConfig &c, Metadata &out) const override {
         if (c.optional_number("attn_logit_softcapping"))
             throw GmatError(c.source() + ": attn_logit_softcapping is set, but llama.cpp's gemma3 does not soft-cap "
                             "attention");
-        add_gemma_hyperparameters(c, {"gemma3", 6, 62}, out);
+        add_gemma_hyperparameters(c, traits(), out);
         // HF's Gemma3 defaults differ from Llama's: global base 1e6, local base 1e4.
         out.set("gemma3.rope.freq_base", static_cast<float>(c.optional_number("rope_theta").value_or(1000000.0)));
         out.set("gemma3.rope.freq_base_swa",
                 static_cast<float>(c.optional_number("rope_local_base_freq").value_or(10000.0)));
         if (auto cap = c.optional_number("final_logit_softcapping"); cap && *cap > 0)
             out.set("gemma3.final_logit_softcapping", static_cast<float>(*cap));
-    }
-
-    RowPermutation row_permutation(const std::string &, const std::vector<uint64_t> &, const HfConfig &) const override {
-        return {};
-    }
-
-    std::vector<GeneratedTensor> generated_tensors(const HfConfig &) const override { return {}; }
-
-    void transform_values(const std::string &gguf_name, float *values, uint64_t n, const HfConfig &) const override {
-        if (is_gemma_norm(gguf_name)) add_one(values, n);
-    }
-    bool transforms_values(const std::string &gguf_name) const override { return is_gemma_norm(gguf_name); }
-
-    uint32_t block_count(const HfConfig &c) const override {
-        return static_cast<uint32_t>(c.require_uint("num_hidden_layers"));
     }
 };
 

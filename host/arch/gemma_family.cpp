@@ -8,8 +8,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace gmat {
+
+namespace {
 
 std::map<std::string, std::string> gemma_block_names(bool qk_norm) {
     auto names = llama_style_block_names();
@@ -23,13 +26,8 @@ std::map<std::string, std::string> gemma_block_names(bool qk_norm) {
     return names;
 }
 
+// Whether a GGUF tensor is one of the RMSNorm weights Gemma stores as w.
 bool is_gemma_norm(const std::string &gguf_name) { return gguf_name.ends_with("norm.weight"); }
-
-void add_one(float *values, uint64_t n) {
-    for (uint64_t i = 0; i < n; ++i) values[i] += 1.0f;
-}
-
-namespace {
 
 // HF's per-layer sliding flags: layer_types when given, else the class's rule
 // (Gemma2: even layers; Gemma3: all but every sliding_window_pattern-th).
@@ -95,6 +93,25 @@ void add_gemma_hyperparameters(const HfConfig &c, const GemmaTraits &t, Metadata
         out.set(t.arch + ".attention.sliding_window", static_cast<uint32_t>(*window));
         out.set(t.arch + ".attention.sliding_window_pattern", window_pattern(sliding, c));
     }
+}
+
+GemmaFamilyArchitecture::GemmaFamilyArchitecture(GemmaTraits traits)
+    : traits_(std::move(traits)), block_names_(gemma_block_names(traits_.qk_norm)) {}
+
+std::optional<std::string> GemmaFamilyArchitecture::gguf_tensor_name(const std::string &hf) const {
+    return decoder_gguf_tensor_name(hf, {traits_.arch, &block_names_, false});
+}
+
+void GemmaFamilyArchitecture::transform_values(const std::string &gguf_name, float *values, uint64_t n,
+                                               const HfConfig &) const {
+    if (!is_gemma_norm(gguf_name)) return;
+    for (uint64_t i = 0; i < n; ++i) values[i] += 1.0f;
+}
+
+bool GemmaFamilyArchitecture::transforms_values(const std::string &gguf_name) const { return is_gemma_norm(gguf_name); }
+
+uint32_t GemmaFamilyArchitecture::block_count(const HfConfig &c) const {
+    return static_cast<uint32_t>(c.require_uint("num_hidden_layers"));
 }
 
 } // namespace gmat

@@ -28,5 +28,7 @@ void add_inspect_command(CLI::App &app, GlobalOptions &global);
 void add_plugins_command(CLI::App &app, GlobalOptions &global);
 void add_bench_command(CLI::App &app, GlobalOptions &global);
 void add_check_plugin_command(CLI::App &app, GlobalOptions &global);
+void add_gc_command(CLI::App &app, GlobalOptions &global);
+void add_du_command(CLI::App &app, GlobalOptions &global);
 
 } // namespace gmat::cli

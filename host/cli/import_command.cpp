@@ -18,6 +18,10 @@ struct ImportArgs {
     fs::path model;
     std::string config;
     fs::path output = "output";
+    fs::path repository;
+    std::string name;
+    fs::path base;
+    std::string block_format; // empty: the config's
     bool generate_config = false;
     unsigned threads = 0;
     bool force = false;
@@ -71,7 +75,23 @@ void add_import_command(CLI::App &app, GlobalOptions &global) {
     cmd->add_option("-m,--model", args->model, "Checkpoint file or folder")->required();
     cmd->add_option("-c,--config", args->config,
                     "import_config.json to use (with --generate-config: where to write it; default ./import_config.json)");
-    cmd->add_option("-o,--output", args->output, "Folder that receives model.gmat (default: output/)");
+    auto *output = cmd->add_option("-o,--output", args->output, "Folder that receives model.gmat (default: output/)");
+    cmd->add_option("--into", args->repository,
+                    "Import into a repository of stores instead (created when missing): REPO/models/NAME/model.gmat, "
+                    "whose tensors are content-addressed blobs in REPO/blobs shared by every model with the same "
+                    "tensor. Remove a model with `rm -r REPO/models/NAME`, then `gmat gc REPO`")
+        ->excludes(output);
+    cmd->add_option("--name", args->name, "Model name in the repository (default: the checkpoint folder's name)");
+    cmd->add_option("--base", args->base,
+                    "A store (DIR/model.gmat or REPO/models/NAME/model.gmat) this checkpoint was fine-tuned from: "
+                    "tensors with the base's name, dtype and shape are stored as compressed deltas (XOR with the "
+                    "base, chunk by chunk where smaller). With --into the base must be in the same repository; a "
+                    "standalone store keeps needing its base at its recorded relative path");
+    cmd->add_option("--block-format", args->block_format,
+                    "How tensors are stored (overrides the config's block_format): raw = the source bytes as they are "
+                    "(fastest); zstd = lossless, byte planes compressed with zstd in 1 MiB chunks (smaller store, "
+                    "bit-exact export). The seed's names (B8x4, B8x8, B16x4, B16x8, DualRow...) mean zstd")
+        ->type_name("NAME");
     cmd->add_flag("--generate-config", args->generate_config,
                   "Write an import config mapping every tensor to a stable UUID, with metadata from config.json, "
                   "print statistics, and import nothing");
@@ -82,7 +102,12 @@ void add_import_command(CLI::App &app, GlobalOptions &global) {
         ImportOptions options;
         options.model = args->model;
         options.output_dir = args->output;
+        if (!args->repository.empty()) options.repository = args->repository;
+        if (!args->name.empty() && args->repository.empty()) throw GmatError("--name needs --into REPO");
+        options.model_name = args->name;
+        if (!args->base.empty()) options.base = args->base;
         if (!args->config.empty()) options.config = fs::path(args->config);
+        if (!args->block_format.empty()) options.block_format = args->block_format;
         options.threads = args->threads;
         options.force = args->force;
         options.progress = !global.quiet;

@@ -5,6 +5,7 @@
 #include "common/json.hpp"
 #include "common/progress.hpp"
 #include "store/store.hpp"
+#include "store/tensor_file_io.hpp"
 
 #include <iomanip>
 #include <iostream>
@@ -16,6 +17,20 @@ namespace gmat::cli {
 namespace {
 bool is_store(const fs::path &path) { return fs::is_directory(path) && fs::exists(path / "metadata.json"); }
 
+struct TensorFileStorage {
+    std::string encoding = "?"; // "?": the file does not open; --verify says why
+    uint64_t stored_bytes = 0;  // tensor file bytes after the header
+};
+
+TensorFileStorage storage_of(const Store &store, const StoredTensor &t) {
+    try {
+        const auto reader = store.open_tensor(t);
+        return {tensor_encoding_name(reader->header().encoding), reader->stored_payload_bytes()};
+    } catch (const GmatError &) {
+        return {};
+    }
+}
+
 void inspect_store(const fs::path &path, bool verify) {
     const Store store = Store::open(path);
     uint64_t bytes = 0;
@@ -26,13 +41,18 @@ void inspect_store(const fs::path &path, bool verify) {
     std::cout << "Model files:";
     for (const auto &f : store.metadata().model_files) std::cout << " " << f;
     std::cout << "\n\n" << std::left << std::setw(38) << "UUID" << std::setw(52) << "NAME" << std::setw(6) << "DTYPE"
-              << std::setw(16) << "SHAPE" << "BYTES\n";
+              << std::setw(16) << "SHAPE" << std::setw(14) << "BYTES" << std::setw(12) << "ENCODING" << "STORED\n";
+    uint64_t stored = 0;
     for (const auto &t : store.tensors()) {
+        const TensorFileStorage storage = storage_of(store, t);
         std::cout << std::setw(38) << t.uuid << std::setw(52) << t.name << std::setw(6) << dtype_name(t.dtype)
-                  << std::setw(16) << shape_string(t.shape) << t.bytes << "\n";
+                  << std::setw(16) << shape_string(t.shape) << std::setw(14) << t.bytes << std::setw(12)
+                  << storage.encoding << storage.stored_bytes << "\n";
         bytes += t.bytes;
+        stored += storage.stored_bytes;
     }
-    std::cout << "\n" << store.tensors().size() << " tensors, " << bytes << " bytes (" << human_bytes(bytes) << ")\n";
+    std::cout << "\n" << store.tensors().size() << " tensors, " << bytes << " bytes (" << human_bytes(bytes)
+              << "), stored in " << stored << " bytes (" << human_bytes(stored) << ")\n";
     if (!verify) return;
     const auto problems = store.verify();
     for (const auto &p : problems) std::cout << "CORRUPT: " << p << "\n";

@@ -7,12 +7,42 @@
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
 namespace gmat::json {
 
+namespace {
+// Deeper documents are refused before parsing: code that walks JSON
+// (CopyFrom, the writers) recurses once per level, and pretty-printing makes
+// the written size grow with the square of the depth.
+constexpr size_t kMaxJsonDepth = 256;
+
+void check_depth(std::string_view text, const std::string &context) {
+    size_t depth = 0;
+    bool in_string = false, escaped = false;
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > kMaxJsonDepth)
+                throw GmatError(context + ": JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
+                                " levels at offset " + std::to_string(i));
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+}
+} // namespace
+
 rapidjson::Document parse_text(std::string_view text, const std::string &context) {
+    check_depth(text, context);
     rapidjson::Document doc;
     doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(text.data(), text.size());
     if (doc.HasParseError())
@@ -64,7 +94,9 @@ std::string require_string(const rapidjson::Value &v, const std::string &context
 
 uint64_t require_uint(const rapidjson::Value &v, const std::string &context) {
     if (v.IsUint64()) return v.GetUint64();
-    if (v.IsDouble() && v.GetDouble() >= 0 && v.GetDouble() == static_cast<double>(static_cast<uint64_t>(v.GetDouble())))
+    // 2^64 is exact as a double; converting anything at or above it is undefined behaviour.
+    if (v.IsDouble() && v.GetDouble() >= 0 && v.GetDouble() < 18446744073709551616.0 &&
+        v.GetDouble() == std::floor(v.GetDouble()))
         return static_cast<uint64_t>(v.GetDouble());
     throw GmatError(context + ": expected a non-negative integer, found " + type_name(v));
 }

@@ -3,6 +3,7 @@
 #include "common/dtype.hpp"
 #include "common/error.hpp"
 #include "common/json.hpp"
+#include "store/codec_block_format.hpp"
 #include "store/tensor_uuid.hpp"
 
 #include <algorithm>
@@ -11,18 +12,21 @@
 
 namespace gmat {
 
+const std::vector<std::string> &valid_block_formats() {
+    static const std::vector<std::string> formats = [] {
+        std::vector<std::string> names;
+        for (const auto &[name, meaning] : block_format_choices()) names.push_back(name);
+        return names;
+    }();
+    return formats;
+}
+
 void check_block_format(const std::string &block_format, const std::string &context) {
-    const auto &valid = valid_block_formats();
-    if (std::find(valid.begin(), valid.end(), block_format) != valid.end()) return;
-    static const std::vector<std::string> seed_lossy{"B8x4", "B8x8", "B16x4", "B16x8"};
-    const bool lossy = std::find(seed_lossy.begin(), seed_lossy.end(), block_format) != seed_lossy.end() ||
-                       block_format.rfind("DualRow", 0) == 0;
-    if (lossy)
-        throw GmatError(context + ": block_format '" + block_format +
-                        "' is a lossy log-domain encoding (it clips values more than 16x below a block's largest and "
-                        "loses more than Q2_K before any export); gmat stores tensors losslessly. Use \"block_format\": "
-                        "\"raw\" (a compressed lossless codec will serve compact-store requests)");
-    throw GmatError(context + ": unknown block_format '" + block_format + "' (valid: raw)");
+    try {
+        tensor_encoding_for_block_format(block_format);
+    } catch (const GmatError &e) {
+        throw GmatError(context + ": " + e.what());
+    }
 }
 
 ImportConfig parse_import_config_json(const rapidjson::Value &root, const std::string &context) {

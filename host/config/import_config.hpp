@@ -27,12 +27,12 @@ struct ImportConfig {
     ImportConfig() { metadata.SetObject(); }
 };
 
-// Storage formats a store can be written in; the seed's lossy block formats
-// are recognised and refused with an explanation.
-inline const std::vector<std::string> &valid_block_formats() {
-    static const std::vector<std::string> formats{"raw"};
-    return formats;
-}
+// Storage formats a store can be written in ("raw", "zstd"). The seed's block
+// format names (B8x4, B8x8, B16x4, B16x8, DualRow...) are accepted too, as a
+// request for a compact store, and stored with zstd (see
+// store/codec_block_format.hpp; the import prints seed_block_format_notice).
+const std::vector<std::string> &valid_block_formats();
+// Throws naming context and the valid choices for an unknown name.
 void check_block_format(const std::string &block_format, const std::string &context);
 
 ImportConfig parse_import_config(const std::filesystem::path &file);

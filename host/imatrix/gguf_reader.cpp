@@ -46,6 +46,7 @@ private:
 };
 
 template <class T> std::vector<T> read_array(Cursor &c, uint64_t n, const char *what) {
+    c.need(n * sizeof(T), what); // before reserving: the file must hold them (n <= 2^24)
     std::vector<T> out;
     out.reserve(n);
     for (uint64_t i = 0; i < n; ++i) out.push_back(c.read<T>(what));
@@ -83,6 +84,7 @@ MetadataValue read_value(Cursor &c, uint32_t type, bool in_array = false) {
         case 11: return read_array<int64_t>(c, n, "array");
         case 12: return read_array<double>(c, n, "array");
         case 8: {
+            c.need(n * 8, "array string"); // each string takes at least its 8-byte length
             std::vector<std::string> out;
             for (uint64_t i = 0; i < n; ++i) out.push_back(c.string("array string"));
             return out;
@@ -147,7 +149,7 @@ std::vector<float> GgufReader::read_f32(const GgufTensorEntry &t) const {
     if (begin > bytes_.size() || n * 4 > bytes_.size() - begin)
         throw GmatError(file_.string() + ": tensor '" + t.name + "' data lies beyond the end of the file");
     std::vector<float> out(n);
-    std::memcpy(out.data(), bytes_.data() + begin, n * 4);
+    if (n > 0) std::memcpy(out.data(), bytes_.data() + begin, n * 4); // an empty vector's data() may be null
     return out;
 }
 

@@ -68,6 +68,7 @@ ImportanceMatrix ImportanceMatrix::load_legacy(const std::filesystem::path &file
     };
     ImportanceMatrix m;
     m.file_ = file;
+    const uint64_t file_size = std::filesystem::file_size(file);
     const int32_t n_entries = read_i32("the entry count");
     if (n_entries < 1) throw GmatError(ctx + "entry count " + std::to_string(n_entries));
     for (int32_t i = 0; i < n_entries; ++i) {
@@ -80,6 +81,9 @@ ImportanceMatrix ImportanceMatrix::load_legacy(const std::filesystem::path &file
         const int32_t ncall = read_i32(entry + " ('" + name + "') call count");
         const int32_t nval = read_i32(entry + " ('" + name + "') value count");
         if (nval < 1 || nval > kMaxValues) throw GmatError(ctx + "'" + name + "' has " + std::to_string(nval) + " values");
+        // Checked before allocating: a 20-byte file must not cost a gigabyte.
+        if (static_cast<uint64_t>(nval) * 4 > file_size - static_cast<uint64_t>(in.tellg()))
+            throw GmatError(ctx + "truncated in the values of '" + name + "'");
         std::vector<float> values(static_cast<size_t>(nval));
         in.read(reinterpret_cast<char *>(values.data()), static_cast<std::streamsize>(nval) * 4);
         if (!in) throw GmatError(ctx + "truncated in the values of '" + name + "'");

@@ -12,7 +12,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <ostream>
 
 namespace fs = std::filesystem;
@@ -34,7 +36,35 @@ struct Chunk {
     std::vector<uint8_t> output;
 };
 
-// Opens store tensors on first use and checks their payloads as chunks pass in order.
+// Chunks belong to this pool, not to TBB: a pipeline cancelled by an
+// exception does not destroy the items in flight (oneTBB 2021.8), so raw
+// pointers cross it and the pool frees everything when the export ends.
+class ChunkPool {
+public:
+    Chunk *take() {
+        std::lock_guard lock(mutex_);
+        if (free_.empty()) return owned_.emplace_back(std::make_unique<Chunk>()).get();
+        Chunk *chunk = free_.back();
+        free_.pop_back();
+        Chunk fresh;
+        fresh.output = std::move(chunk->output); // keeps its capacity
+        *chunk = std::move(fresh);
+        return chunk;
+    }
+    void give_back(Chunk *chunk) {
+        std::lock_guard lock(mutex_);
+        free_.push_back(chunk);
+    }
+
+private:
+    std::mutex mutex_;
+    std::vector<std::unique_ptr<Chunk>> owned_;
+    std::vector<Chunk *> free_;
+};
+
+// Opens store tensors on first use. A raw payload is hashed here as chunks
+// pass in order (verifier); an encoded one needs no verifier: read() checks
+// every chunk it decodes against the chunk's checksum.
 struct TensorSource {
     std::unique_ptr<TensorFileReader> reader;
     std::unique_ptr<PayloadVerifier> verifier;
@@ -52,7 +82,9 @@ uint64_t rows_per_part(const PlannedTensor &t) {
 }
 
 // Rows [row_begin, row_end) of the tensor; for a stacked tensor, rows of the
-// chunk's part (reader) counted from part_row_begin.
+// chunk's part (reader) counted from part_row_begin. Bytes come through
+// read(), so an encoded store decodes only the chunks these rows lie in and
+// memory stays bounded by the rows of one pipeline chunk.
 void fill_rows(const PlannedTensor &t, const TensorFileReader *reader, uint64_t row_begin, uint64_t row_end,
                uint64_t part_row_begin, std::vector<float> &values) {
     values.resize((row_end - row_begin) * t.n_cols);
@@ -61,15 +93,20 @@ void fill_rows(const PlannedTensor &t, const TensorFileReader *reader, uint64_t 
                   values.begin());
         return;
     }
+    thread_local std::vector<uint8_t> raw;
     const gmat_dtype dtype = t.stored->dtype;
     const uint64_t row_bytes = t.n_cols * dtype_size(dtype);
     if (t.permutation.empty()) {
-        convert_to_f32(dtype, reader->payload() + part_row_begin * row_bytes, values.size(), values.data());
+        raw.resize((row_end - row_begin) * row_bytes);
+        reader->read(part_row_begin * row_bytes, raw.size(), raw.data());
+        convert_to_f32(dtype, raw.data(), values.size(), values.data());
         return;
     }
-    for (uint64_t r = row_begin; r < row_end; ++r)
-        convert_to_f32(dtype, reader->payload() + t.permutation[r] * row_bytes, t.n_cols,
-                       values.data() + (r - row_begin) * t.n_cols);
+    raw.resize(row_bytes);
+    for (uint64_t r = row_begin; r < row_end; ++r) { // rows of one head: read() decodes their chunk once
+        reader->read(t.permutation[r] * row_bytes, row_bytes, raw.data());
+        convert_to_f32(dtype, raw.data(), t.n_cols, values.data() + (r - row_begin) * t.n_cols);
+    }
 }
 
 std::string type_label(const QuantType &type) {
@@ -118,13 +155,14 @@ ExportSummary run_export(const Store &store, const ExportPlan &plan, const Expor
     uint64_t next_row = 0;
     size_t done = 0;
     const int threads = options.threads ? static_cast<int>(options.threads) : tbb::this_task_arena::max_concurrency();
+    ChunkPool pool;
     tbb::task_arena arena(threads);
     arena.execute([&] {
         tbb::parallel_pipeline(
             static_cast<size_t>(2 * threads),
-            tbb::make_filter<void, std::shared_ptr<Chunk>>(
+            tbb::make_filter<void, Chunk *>(
                 tbb::filter_mode::serial_in_order,
-                [&](tbb::flow_control &fc) -> std::shared_ptr<Chunk> {
+                [&](tbb::flow_control &fc) -> Chunk * {
                     if (next_tensor >= plan.tensors.size()) {
                         fc.stop();
                         return nullptr;
@@ -132,7 +170,7 @@ ExportSummary run_export(const Store &store, const ExportPlan &plan, const Expor
                     const PlannedTensor &t = plan.tensors[next_tensor];
                     const std::vector<const StoredTensor *> parts = parts_of(t);
                     const uint64_t part_rows = rows_per_part(t);
-                    auto chunk = std::make_shared<Chunk>();
+                    Chunk *chunk = pool.take();
                     chunk->tensor = next_tensor;
                     chunk->part = static_cast<size_t>(next_row / part_rows);
                     chunk->part_row_begin = next_row - chunk->part * part_rows;
@@ -142,14 +180,14 @@ ExportSummary run_export(const Store &store, const ExportPlan &plan, const Expor
                     if (src && !src->reader) {
                         const StoredTensor &part = *parts[chunk->part];
                         src->reader = store.open_tensor(part);
-                        src->verifier = std::make_unique<PayloadVerifier>(*src->reader);
+                        if (!src->reader->encoded()) src->verifier = std::make_unique<PayloadVerifier>(*src->reader);
                     }
                     const uint64_t rows_per_chunk = std::max<uint64_t>(1, kChunkValues / t.n_cols);
                     chunk->row_begin = next_row;
                     chunk->row_end = std::min(part_end, next_row + rows_per_chunk);
                     chunk->part_last = chunk->row_end == part_end;
                     chunk->last = chunk->row_end == t.n_rows;
-                    if (src) {
+                    if (src && src->verifier) {
                         const uint64_t row_bytes = t.n_cols * dtype_size(t.stored->dtype);
                         src->verifier->update(chunk->part_row_begin * row_bytes,
                                               (chunk->row_end - chunk->row_begin) * row_bytes);
@@ -159,9 +197,9 @@ ExportSummary run_export(const Store &store, const ExportPlan &plan, const Expor
                     if (chunk->last) ++next_tensor, next_row = 0;
                     return chunk;
                 }) &
-                tbb::make_filter<std::shared_ptr<Chunk>, std::shared_ptr<Chunk>>(
+                tbb::make_filter<Chunk *, Chunk *>(
                     tbb::filter_mode::parallel,
-                    [&](std::shared_ptr<Chunk> chunk) {
+                    [&](Chunk *chunk) {
                         thread_local std::vector<float> values;
                         const PlannedTensor &t = plan.tensors[chunk->tensor];
                         const auto &tensor_sources = sources[chunk->tensor];
@@ -185,8 +223,10 @@ ExportSummary run_export(const Store &store, const ExportPlan &plan, const Expor
                         }
                         return chunk;
                     }) &
-                tbb::make_filter<std::shared_ptr<Chunk>, void>(
-                    tbb::filter_mode::serial_in_order, [&](std::shared_ptr<Chunk> chunk) {
+                tbb::make_filter<Chunk *, void>(
+                    tbb::filter_mode::serial_in_order, [&](Chunk *chunk) {
+                        const std::unique_ptr<Chunk, std::function<void(Chunk *)>> returned(
+                            chunk, [&](Chunk *c) { pool.give_back(c); });
                         writer.write_tensor_data(chunk->output.data(), chunk->output.size());
                         const PlannedTensor &t = plan.tensors[chunk->tensor];
                         if (chunk->part_last && !sources[chunk->tensor].empty()) {

@@ -5,6 +5,12 @@
 #include "common/error.hpp"
 #include "common/progress.hpp"
 #include "config/import_config.hpp"
+#include "repository/blob_store.hpp"
+#include "repository/content_id.hpp"
+#include "repository/delta_base.hpp"
+#include "repository/repository_layout.hpp"
+#include "repository/repository_lock.hpp"
+#include "store/codec_block_format.hpp"
 #include "store/store.hpp"
 #include "store/tensor_file_io.hpp"
 
@@ -18,6 +24,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <functional>
 #include <ostream>
 #include <unordered_map>
 
@@ -33,22 +40,94 @@ struct ImportItem {
     StoredTensor tensor;
 };
 
-void copy_tensor(const SourceReader &reader, const ImportItem &item, const fs::path &tensors_dir,
+// Where copy_tensor writes: tensors/<uuid>.gmat of a standalone store, or a
+// blob of a repository; optionally as deltas against a base store.
+struct TensorSink {
+    fs::path tensors_dir;
+    const RepositoryLayout *repository = nullptr;
+    const DeltaBase *base = nullptr;
+    TensorEncoding encoding = TensorEncoding::raw;
+};
+
+void stream_source(const SourceReader &reader, const ImportItem &item, std::vector<uint8_t> &buffer,
+                   const std::function<void(uint64_t offset, const uint8_t *data, uint64_t n)> &visit) {
+    buffer.resize(kCopyChunkBytes);
+    for (uint64_t offset = 0; offset < item.tensor.bytes; offset += kCopyChunkBytes) {
+        const uint64_t n = std::min(kCopyChunkBytes, item.tensor.bytes - offset);
+        reader.read(item.source_index, offset, n, buffer.data());
+        visit(offset, buffer.data(), n);
+    }
+}
+
+// Whether an existing blob holds exactly this source tensor (bytes compared,
+// not hashes: a content-id collision must never alias two tensors).
+bool source_equals_blob(const SourceReader &reader, const ImportItem &item, std::vector<uint8_t> &buffer,
+                        const TensorFileReader &blob) {
+    const TensorFileHeader &h = blob.header();
+    if (h.dtype != item.tensor.dtype || h.shape != item.tensor.shape || h.payload_bytes != item.tensor.bytes)
+        return false;
+    std::vector<uint8_t> stored(std::min<uint64_t>(kCopyChunkBytes, item.tensor.bytes));
+    bool same = true;
+    stream_source(reader, item, buffer, [&](uint64_t offset, const uint8_t *data, uint64_t n) {
+        if (!same) return;
+        try {
+            blob.read(offset, n, stored.data());
+        } catch (const GmatError &) {
+            same = false; // a damaged chunk: the blob is not reused
+            return;
+        }
+        same = std::memcmp(stored.data(), data, n) == 0;
+    });
+    return same;
+}
+
+void copy_tensor(const SourceReader &reader, const ImportItem &item, const TensorSink &sink,
                  std::vector<uint8_t> &buffer, StoredTensor &result) {
     TensorFileHeader header;
     header.dtype = item.tensor.dtype;
     header.shape = item.tensor.shape;
     header.name = item.tensor.name;
     header.payload_bytes = item.tensor.bytes;
-    TensorFileWriter writer(tensors_dir / (item.tensor.uuid + ".gmat"), header);
-    buffer.resize(kCopyChunkBytes);
-    for (uint64_t offset = 0; offset < item.tensor.bytes; offset += kCopyChunkBytes) {
-        const uint64_t n = std::min(kCopyChunkBytes, item.tensor.bytes - offset);
-        reader.read(item.source_index, offset, n, buffer.data());
-        writer.append(buffer.data(), n);
+    TensorWriteOptions options;
+    options.encoding = sink.encoding;
+    const StoredTensor *base = sink.base ? sink.base->match(item.tensor) : nullptr;
+    std::unique_ptr<TensorFileReader> base_reader;
+    if (base) {
+        base_reader = sink.base->open(*base);
+        options.encoding = TensorEncoding::zstd_planes_delta;
+        options.base = base_reader.get();
+        options.base_ref = sink.base->reference(*base);
     }
+    const fs::path file = sink.repository ? temporary_sibling(sink.repository->blob_temporary_target())
+                                          : sink.tensors_dir / (item.tensor.uuid + ".gmat");
+    ContentHasher content(item.tensor.dtype, item.tensor.shape);
     result = item.tensor;
-    result.checksum = writer.finish();
+    bool delta = false; // the writer stores a delta only when some chunk gains from the base
+    {
+        TensorFileWriter writer(file, header, options);
+        stream_source(reader, item, buffer, [&](uint64_t, const uint8_t *data, uint64_t n) {
+            writer.append(data, n);
+            content.update(data, n);
+        });
+        result.checksum = writer.finish();
+        delta = writer.header().encoding == TensorEncoding::zstd_planes_delta;
+    }
+    if (!sink.repository) {
+        if (delta) result.base = base->uuid;
+    } else {
+        try {
+            const PublishedBlob blob =
+                publish_blob(file, sink.repository->blobs_dir(), content.finish(), [&](const TensorFileReader &existing) {
+                    return source_equals_blob(reader, item, buffer, existing);
+                });
+            result.blob = blob.name;
+            if (blob.created && delta) result.base = base->blob;
+        } catch (...) {
+            std::error_code ec;
+            fs::remove(file, ec);
+            throw;
+        }
+    }
     reader.release(item.source_index);
 }
 
@@ -78,7 +157,76 @@ void install_store(TemporaryDirectory &staged, const fs::path &store_dir, bool f
         throw GmatError(store_dir.string() + ": cannot swap in the new store: " + std::strerror(errno));
     sync_path(store_dir.has_parent_path() ? store_dir.parent_path() : fs::path("."));
 }
+std::vector<ImportItem> plan_items(const SourceReader &reader, const ImportConfig &config) {
+    std::unordered_map<std::string, size_t> index_of;
+    for (size_t i = 0; i < reader.tensors().size(); ++i) index_of[reader.tensors()[i].name] = i;
+    std::vector<ImportItem> items;
+    for (const auto &m : config.tensor_map) {
+        if (!m.include) continue;
+        const size_t i = index_of.at(m.source);
+        const SourceTensor &src = reader.tensors()[i];
+        StoredTensor t{m.target, src.name, src.dtype, src.shape, src.n_bytes, 0, {}, {}};
+        if (element_count(t.shape) * dtype_size(t.dtype) != t.bytes)
+            throw GmatError(src.source_file + ": tensor '" + src.name + "' has " + std::to_string(t.bytes) +
+                            " bytes, its shape needs " + std::to_string(element_count(t.shape) * dtype_size(t.dtype)));
+        items.push_back({i, std::move(t)});
+    }
+    return items;
+}
+
+// Copies every item in parallel; the results are in item order.
+std::vector<StoredTensor> copy_tensors(const SourceReader &reader, const std::vector<ImportItem> &items,
+                                       const TensorSink &sink, unsigned threads, ProgressLine &progress) {
+    std::vector<StoredTensor> results(items.size());
+    // Largest first keeps both cores busy to the end.
+    std::vector<size_t> order(items.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return items[a].tensor.bytes > items[b].tensor.bytes; });
+    tbb::enumerable_thread_specific<std::vector<uint8_t>> buffers;
+    tbb::task_arena arena(threads ? static_cast<int>(threads) : tbb::this_task_arena::max_concurrency());
+    arena.execute([&] {
+        tbb::parallel_for_each(order.begin(), order.end(), [&](size_t k) {
+            copy_tensor(reader, items[k], sink, buffers.local(), results[k]);
+            progress.advance(items[k].tensor.bytes, items[k].tensor.name);
+        });
+    });
+    return results;
+}
+
+// The store being written and, in a repository, the shared lock held for the
+// whole import so gc cannot collect blobs before metadata.json names them.
+struct ImportTarget {
+    fs::path store_dir;
+    std::optional<RepositoryLayout> repository;
+    std::unique_ptr<RepositoryLock> lock;
+};
+
+ImportTarget prepare_target(const ImportOptions &options, std::ostream &log) {
+    ImportTarget target;
+    if (options.repository) {
+        target.repository = open_or_create_repository(*options.repository);
+        target.lock = std::make_unique<RepositoryLock>(target.repository->lock_file(), LockMode::shared, &log);
+        const std::string name = options.model_name.empty() ? default_model_name(options.model) : options.model_name;
+        check_model_name(name);
+        target.store_dir = target.repository->model_store(name);
+        remove_stale_temporaries(target.repository->blob_temporary_target());
+    } else {
+        target.store_dir = options.output_dir / "model.gmat";
+        if (!fs::is_directory(options.output_dir) && !fs::create_directories(options.output_dir))
+            throw GmatError(options.output_dir.string() + ": cannot create the output folder");
+    }
+    if (fs::exists(target.store_dir) && !options.force)
+        throw GmatError(target.store_dir.string() + ": a store already exists here; pass --force to replace it");
+    remove_stale_temporaries(target.store_dir);
+    return target;
+}
 } // namespace
+
+std::string default_model_name(const fs::path &model) {
+    fs::path folder = fs::absolute(model_folder_of(model)).lexically_normal();
+    if (folder.filename().empty()) folder = folder.parent_path();
+    return folder.filename().string();
+}
 
 fs::path model_folder_of(const fs::path &model) {
     return fs::is_directory(model) ? model : (model.has_parent_path() ? model.parent_path() : fs::path("."));
@@ -100,60 +248,52 @@ void remove_stale_temporaries(const fs::path &target) {
 ImportSummary run_import(const PluginRegistry &registry, const ImportOptions &options, std::ostream &log) {
     if (!fs::exists(options.model)) throw GmatError(options.model.string() + ": no such file or folder");
     const SourceReader reader = registry.open_reader(options.model);
+    if (reader.tensors().size() > kMaxImportTensors)
+        throw GmatError(options.model.string() + ": lists " + std::to_string(reader.tensors().size()) +
+                        " tensors; gmat imports at most " + std::to_string(kMaxImportTensors) +
+                        " per checkpoint (the largest published models have about 150,000)");
     const fs::path model_dir = model_folder_of(options.model);
     ImportConfig config = options.config ? parse_import_config(*options.config)
                                          : generate_import_config(reader, model_dir / "config.json");
     const std::string config_name = options.config ? options.config->string() : "generated import config";
     validate_import_config(config, reader, config_name);
-
-    const fs::path store_dir = options.output_dir / "model.gmat";
-    if (fs::exists(store_dir) && !options.force)
-        throw GmatError(store_dir.string() + ": a store already exists here; pass --force to replace it");
-    if (!fs::is_directory(options.output_dir) && !fs::create_directories(options.output_dir))
-        throw GmatError(options.output_dir.string() + ": cannot create the output folder");
-    remove_stale_temporaries(store_dir);
-
-    std::unordered_map<std::string, size_t> index_of;
-    for (size_t i = 0; i < reader.tensors().size(); ++i) index_of[reader.tensors()[i].name] = i;
-    std::vector<ImportItem> items;
-    uint64_t total_bytes = 0;
-    for (const auto &m : config.tensor_map) {
-        if (!m.include) continue;
-        const size_t i = index_of.at(m.source);
-        const SourceTensor &src = reader.tensors()[i];
-        StoredTensor t{m.target, src.name, src.dtype, src.shape, src.n_bytes, 0};
-        if (element_count(t.shape) * dtype_size(t.dtype) != t.bytes)
-            throw GmatError(src.source_file + ": tensor '" + src.name + "' has " + std::to_string(t.bytes) +
-                            " bytes, its shape needs " + std::to_string(element_count(t.shape) * dtype_size(t.dtype)));
-        total_bytes += t.bytes;
-        items.push_back({i, std::move(t)});
+    if (options.block_format) {
+        check_block_format(*options.block_format, "--block-format");
+        config.block_format = *options.block_format;
     }
+    if (const auto notice = seed_block_format_notice(config.block_format)) log << *notice << "\n";
 
+    const ImportTarget target = prepare_target(options, log);
+    const fs::path &store_dir = target.store_dir;
+    const std::optional<RepositoryLayout> &repository = target.repository;
+    const std::unique_ptr<DeltaBase> base =
+        options.base ? std::make_unique<DeltaBase>(*options.base, store_dir,
+                                                   repository ? repository->blobs_dir() : fs::path())
+                     : nullptr;
+
+    const std::vector<ImportItem> items = plan_items(reader, config);
+    uint64_t total_bytes = 0;
+    for (const auto &item : items) total_bytes += item.tensor.bytes;
+
+    fs::create_directories(store_dir.parent_path()); // REPO/models/<name>, once the import is known to be valid
     TemporaryDirectory staged(temporary_sibling(store_dir));
-    fs::create_directories(staged.path() / "tensors");
+    fs::create_directories(repository ? staged.path() : staged.path() / "tensors");
     log << "Importing " << items.size() << " tensors (" << human_bytes(total_bytes) << ") from "
-        << options.model.string() << " into " << store_dir.string() << "\n";
+        << options.model.string() << " into " << store_dir.string()
+        << (base ? " as deltas against " + options.base->string() : std::string()) << "\n";
+    const TensorSink sink{staged.path() / "tensors", repository ? &*repository : nullptr, base.get(),
+                          tensor_encoding_for_block_format(config.block_format)};
 
     StoreMetadata metadata;
-    metadata.tensors.resize(items.size());
-    // Largest first keeps both cores busy to the end; results land in config order.
-    std::vector<size_t> order(items.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return items[a].tensor.bytes > items[b].tensor.bytes; });
     ProgressLine progress("import", items.size(), total_bytes, options.progress);
-    tbb::enumerable_thread_specific<std::vector<uint8_t>> buffers;
-    const int threads = options.threads ? static_cast<int>(options.threads) : tbb::this_task_arena::max_concurrency();
-    tbb::task_arena arena(threads);
-    arena.execute([&] {
-        tbb::parallel_for_each(order.begin(), order.end(), [&](size_t k) {
-            copy_tensor(reader, items[k], staged.path() / "tensors", buffers.local(), metadata.tensors[k]);
-            progress.advance(items[k].tensor.bytes, items[k].tensor.name);
-        });
-    });
+    metadata.tensors = copy_tensors(reader, items, sink, options.threads, progress);
     progress.finish();
 
     copy_model_files(model_dir, staged.path(), metadata.model_files);
     metadata.config = std::move(config);
+    if (repository)
+        metadata.blobs_dir = fs::relative(fs::canonical(repository->blobs_dir()), fs::weakly_canonical(store_dir)).string();
+    if (base) metadata.base_store = base->relative_path();
     write_store_metadata(staged.path(), metadata);
     install_store(staged, store_dir, options.force);
 

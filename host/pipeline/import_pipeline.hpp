@@ -13,11 +13,19 @@ namespace gmat {
 struct ImportOptions {
     std::filesystem::path model;                     // a file or a folder of a checkpoint
     std::filesystem::path output_dir = "output";     // the store is output_dir/model.gmat
+    std::optional<std::filesystem::path> repository; // --into: the store is REPO/models/<model_name>/model.gmat
+    std::string model_name;                          // with repository; empty: the checkpoint folder's name
+    std::optional<std::filesystem::path> base;       // --base: a store to write deltas against
     std::optional<std::filesystem::path> config;     // import_config.json; generated when absent
+    std::optional<std::string> block_format;         // overrides the config's block_format ("raw", "zstd"...)
     unsigned threads = 0;                            // 0: all cores
     bool force = false;                              // replace an existing store
     bool progress = true;
 };
+
+// One file per tensor: a bound that keeps a hostile or broken checkpoint from
+// creating millions of files and holding their metadata in memory.
+inline constexpr size_t kMaxImportTensors = size_t{1} << 20;
 
 struct ImportSummary {
     std::filesystem::path store;
@@ -27,6 +35,9 @@ struct ImportSummary {
 };
 
 ImportSummary run_import(const PluginRegistry &registry, const ImportOptions &options, std::ostream &log);
+
+// The name a model gets in a repository when --name is not given.
+std::string default_model_name(const std::filesystem::path &model);
 
 // The folder holding a checkpoint's config.json and tokenizer files.
 std::filesystem::path model_folder_of(const std::filesystem::path &model);

@@ -44,8 +44,10 @@ double store_tensor_ratio(const Store &store, const StoredTensor &t) {
     const uint64_t stride = std::max<uint64_t>(1, n_blocks / kMaxSamples);
     const size_t elem = dtype_size(t.dtype);
     std::vector<float> block(kBlock), maxima;
+    std::vector<uint8_t> raw(kBlock * elem);
     for (uint64_t b = 0; b < n_blocks; b += stride) {
-        convert_to_f32(t.dtype, reader.payload() + b * kBlock * elem, kBlock, block.data());
+        reader.read(b * kBlock * elem, raw.size(), raw.data()); // any encoding; sampled blocks decode their chunk once
+        convert_to_f32(t.dtype, raw.data(), kBlock, block.data());
         float m = 0;
         for (float v : block) m = std::max(m, std::fabs(v));
         maxima.push_back(m);

@@ -3,6 +3,7 @@
 #include "common/dtype.hpp"
 #include "common/error.hpp"
 #include "quant_mix/block_type.hpp"
+#include "quant_mix/converter_float_type.hpp"
 #include "quant_mix/mix_names.hpp"
 #include "quant_mix/resolve_mix.hpp"
 #include "quant_mix/row_fallback.hpp"
@@ -122,7 +123,8 @@ void assign_tensor_types(ExportPlan &plan, const Store &, const ExportConfig &co
     std::vector<MixChoice> mix;
     if (is_mix_name(default_type)) {
         std::vector<MixTensor> mix_tensors;
-        for (const auto &t : plan.tensors) mix_tensors.push_back({t.gguf_name, t.ggml_ne(), t.shape.size() > 1 ? float_name(t) : "f32"});
+        for (const auto &t : plan.tensors) mix_tensors.push_back(
+                {t.gguf_name, t.ggml_ne(), quant_mix::unquantized_gguf_type(t.gguf_name, t.shape.size(), float_name(t))});
         mix = resolve_mix(default_type, mix_model_of(plan, arch, hf), mix_tensors);
     } else if (!registry.find_quant_type(default_type)) {
         tensor_type_name(config.default_type, registry, where); // throws with the valid names

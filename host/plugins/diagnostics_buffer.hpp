@@ -19,8 +19,14 @@ public:
         return &diag_;
     }
     // Throws GmatError("<context>: <plugin message>") unless status is GMAT_OK.
+    // A plugin that names the same file first (as writers do) is not repeated:
+    // "x.gguf: writing tensor data: renaming ... failed", not "x.gguf: ...: x.gguf: ...".
     void check(int32_t status, const std::string &context) const {
-        if (status != GMAT_OK) throw GmatError(context + ": " + plugin_message(text_.data(), status));
+        if (status == GMAT_OK) return;
+        std::string message = plugin_message(text_.data(), status);
+        const std::string lead = context.substr(0, context.find(": ")) + ": ";
+        if (message.size() > lead.size() && message.compare(0, lead.size(), lead) == 0) message.erase(0, lead.size());
+        throw GmatError(context + ": " + message);
     }
 
 private:

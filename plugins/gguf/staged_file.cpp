@@ -121,11 +121,22 @@ void StagedFile::remove() noexcept {
 }
 
 void publish_all(const std::vector<StagedFile *> &files) {
+    // Loaders open the first shard and follow its split count, so the first
+    // shard is published last and an older first shard is removed before any
+    // rename: a run killed between renames leaves a set without its first
+    // file (absent), never old and new shards that load as one model.
+    std::vector<StagedFile *> order(files.begin(), files.end());
+    if (order.size() > 1) {
+        std::rotate(order.begin(), order.begin() + 1, order.end());
+        if (::unlink(order.back()->final_path().c_str()) != 0 && errno != ENOENT)
+            throw sdk::Error(GMAT_ERROR_IO, order.back()->final_path().string() + ": removing the previous first shard failed: " +
+                                                std::strerror(errno));
+    }
     size_t published = 0;
     try {
-        for (; published < files.size(); ++published) files[published]->publish();
+        for (; published < order.size(); ++published) order[published]->publish();
     } catch (...) {
-        for (size_t i = 0; i < published; ++i) files[i]->unpublish();
+        for (size_t i = 0; i < published; ++i) order[i]->unpublish();
         throw;
     }
     // Best effort: the renames are done and cannot be undone safely, so a

@@ -24,7 +24,8 @@ TEST(ArchitectureConfig, UnsupportedClassNamesItselfAndTheSupportedList) {
     const std::string err = error_of([] { architecture_for(config(R"("architectures": ["GPT2LMHeadModel"])")); });
     EXPECT_NE(err.find("GPT2LMHeadModel"), std::string::npos) << err;
     for (const char *cls : {"LlamaForCausalLM", "Qwen2ForCausalLM", "Qwen3ForCausalLM", "Phi3ForCausalLM",
-                            "Gemma2ForCausalLM", "Gemma3ForCausalLM", "MixtralForCausalLM"})
+                            "Gemma2ForCausalLM", "Gemma3ForCausalLM", "MixtralForCausalLM",
+                            "Qwen2MoeForCausalLM"})
         EXPECT_NE(err.find(cls), std::string::npos) << cls << " missing from: " << err;
 }
 
@@ -32,7 +33,8 @@ TEST(ArchitectureConfig, ClassesMapToLlamaCppArchitectures) {
     const std::pair<const char *, const char *> expected[] = {{"Qwen2ForCausalLM", "qwen2"}, {"Qwen3ForCausalLM", "qwen3"},
                                                               {"Phi3ForCausalLM", "phi3"}, {"Gemma2ForCausalLM", "gemma2"},
                                                               {"Gemma3ForCausalLM", "gemma3"},
-                                                              {"MixtralForCausalLM", "llama"}};
+                                                              {"MixtralForCausalLM", "llama"},
+                                                              {"Qwen2MoeForCausalLM", "qwen2moe"}};
     for (const auto &[cls, arch] : expected)
         EXPECT_EQ(architecture_for(config(std::string(R"("architectures": [")") + cls + "\"]")).gguf_architecture(), arch);
 }

@@ -2,6 +2,7 @@
 // layer into ffn_{gate,up,down}_exps, which llama.cpp's "llama" MoE graph runs
 // with the routing HF's Mixtral defines.
 #include "arch_model.hpp"
+#include "llama_cpp_checks.hpp"
 
 #include "common/error.hpp"
 #include "config/export_config.hpp"
@@ -12,14 +13,9 @@
 
 #include <gtest/gtest.h>
 #include <oracle/gguf_file.hpp>
-#include <oracle/llama.hpp>
-#include <oracle/logit_metrics.hpp>
-#include <oracle/quantize_model.hpp>
 
-#include <cmath>
 #include <cstring>
 #include <fstream>
-#include <map>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -42,24 +38,13 @@ ExportConfig config_of(const std::string &default_type) {
 }
 
 TEST(Mixtral, F32ExportMatchesTheHfForwardPass) {
-    const ArchModel &m = mixtral();
-    const fs::path f32 = export_model(m, "f32");
-    const oracle::GgufFile gguf(f32);
+    const oracle::GgufFile gguf(expect_f32_matches_hf(mixtral()));
     EXPECT_EQ(gguf.kv("general.architecture").as_string(), "llama");
     EXPECT_EQ(gguf.kv("llama.expert_count").as_int(), kExperts);
     EXPECT_EQ(gguf.kv("llama.expert_used_count").as_int(), kExpertsUsed);
     const auto down = gguf.tensor("blk.1.ffn_down_exps.weight");
     EXPECT_EQ(down.ne, (std::array<int64_t, 4>{512, 256, kExperts, 1}));
     EXPECT_EQ(gguf.tensor("blk.0.ffn_gate_inp.weight").ne, (std::array<int64_t, 4>{256, kExperts, 1, 1}));
-
-    oracle::Llama llama(f32);
-    const std::vector<float> ours = llama.logits(m.tokens);
-    const std::vector<float> reference = reference_logits(m);
-    ASSERT_EQ(ours.size(), reference.size());
-    const double err = oracle::max_abs_diff(ours, reference);
-    std::printf("MixtralForCausalLM: max abs logit error vs HF %.3g\n", err);
-    RecordProperty("max_abs_error", std::to_string(err));
-    EXPECT_LE(err, 1e-3);
 }
 
 // Expert e of a stacked F32 tensor is the bytes of the store's experts.e tensor.
@@ -79,35 +64,7 @@ TEST(Mixtral, StackedTensorIsTheExpertsInOrder) {
     }
 }
 
-std::map<std::string, uint32_t> tensor_types(const fs::path &file) {
-    std::map<std::string, uint32_t> types;
-    for (const auto &t : oracle::GgufFile(file).tensors()) types[t.name] = t.type;
-    return types;
-}
-
-TEST(Mixtral, Q4KMChoosesLlamaCppsTypesAndRuns) {
-    const ArchModel &m = mixtral();
-    const fs::path f32 = export_model(m, "f32");
-    const fs::path ours = export_model(m, "q4_k_m");
-    const fs::path theirs = m.dir / "llama-q4_k_m.gguf";
-    oracle::quantize_model(f32, theirs, 15 /* LLAMA_FTYPE_MOSTLY_Q4_K_M */, 2);
-    const auto our_types = tensor_types(ours), their_types = tensor_types(theirs);
-    EXPECT_EQ(our_types.size(), their_types.size());
-    for (const auto &[name, type] : their_types) {
-        auto it = our_types.find(name);
-        ASSERT_NE(it, our_types.end()) << name << " is missing from our Q4_K_M file";
-        EXPECT_EQ(it->second, type) << name << ": ggml type ours vs llama_model_quantize's";
-    }
-    const std::vector<float> exact = oracle::Llama(f32).logits(m.tokens);
-    oracle::Llama quantized(ours);
-    const std::vector<float> logits = quantized.logits(m.tokens);
-    for (float v : logits) ASSERT_TRUE(std::isfinite(v));
-    const double kl_ours = oracle::kl_divergence(exact, logits, quantized.n_vocab());
-    const double kl_theirs = oracle::kl_divergence(exact, oracle::Llama(theirs).logits(m.tokens), quantized.n_vocab());
-    std::printf("MixtralForCausalLM q4_k_m: KL ours %.3g, llama.cpp %.3g\n", kl_ours, kl_theirs);
-    EXPECT_GT(kl_ours, 0.0) << "Q4_K_M gave exactly the F32 logits";
-    EXPECT_LE(kl_ours, kl_theirs * 1.5 + 1e-6);
-}
+TEST(Mixtral, Q4KMChoosesLlamaCppsTypesAndRuns) { expect_q4_k_m_like_llama_cpp(mixtral()); }
 
 TEST(Mixtral, AMissingExpertIsAPlanError) {
     const Store store = Store::open(mixtral().store);

@@ -1,10 +1,11 @@
 // The conformance suite: every quant type any loaded plugin provides, under
 // each scale strategy, checked against ggml (the prebuilt llama.cpp oracle).
 // Point GMAT_PLUGIN_PATH at a folder of plugins to run it on them.
-#include "error_metrics.hpp"
 #include "ggml_reference.hpp"
 #include "plugin_types.hpp"
-#include "test_matrices.hpp"
+
+#include <generated_matrices.hpp>
+#include <reconstruction_metrics.hpp>
 
 #include <gtest/gtest.h>
 
@@ -210,9 +211,9 @@ TEST_P(QuantTypeConformance, ImportanceWeightedErrorNoWorseThanGgml) {
     if (!(type().flags() & GMAT_QUANT_USES_IMPORTANCE)) GTEST_SKIP() << type().name() << " ignores importance";
     const auto importance = importance_vector(cols_, 6);
     for (const Matrix &m : {gaussian_matrix(32, cols_, 7), heavy_tailed_matrix(32, cols_, 8), constant_matrix(8, cols_, 9)}) {
-        const double ours = relative_weighted_error(m, dequantize(quantize(m, importance.data()), m.rows), importance);
+        const double ours = relative_weighted_rmse(m, dequantize(quantize(m, importance.data()), m.rows), importance);
         const auto ggml_bytes = ggml_quantize(gguf(), m.values.data(), m.rows, cols_, importance.data());
-        const double ggml = relative_weighted_error(m, ggml_dequantize(gguf(), ggml_bytes.data(), m.rows, cols_), importance);
+        const double ggml = relative_weighted_rmse(m, ggml_dequantize(gguf(), ggml_bytes.data(), m.rows, cols_), importance);
         EXPECT_LE(ours, ggml * kSlack) << m.name << ": weighted error ours " << ours << ", ggml " << ggml;
         std::printf("[ metrics  ] %s %s with importance: weighted error ratio vs ggml %.4f\n",
                     case_name(GetParam()).c_str(), m.name.c_str(), ggml > 0 ? ours / ggml : 1.0);

@@ -3,9 +3,9 @@
 // the kernels directly (not through the plugin) to run both variants in one
 // process; GMAT_FORCE_SCALAR only affects the default choice.
 #include "ggml_reference.hpp"
-#include "test_matrices.hpp"
-
 #include "legacy_kernels.hpp"
+
+#include <generated_matrices.hpp>
 
 #include <gmat_quant/half.hpp>
 #include <gmat_quant/half_rows.hpp>

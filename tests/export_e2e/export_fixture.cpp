@@ -64,6 +64,10 @@ const ExportedModel &llama_model(const std::string &dtype) {
     return models.emplace(dtype, std::move(m)).first->second;
 }
 
+std::string default_type_config(const std::string &type) {
+    return R"({"quantization": {"default_type": ")" + type + R"("}})";
+}
+
 ExportSummary export_store(const fs::path &store_dir, const std::string &config_json, const fs::path &output,
                            unsigned threads, std::optional<uint64_t> shard_size) {
     const Store store = Store::open(store_dir);

@@ -29,6 +29,10 @@ struct ExportedModel {
 // Builds (once per process) the checkpoint and its store. dtype: f32, f16 or bf16.
 const ExportedModel &llama_model(const std::string &dtype = "f32");
 
+// The export config JSON that only sets the default type:
+// {"quantization": {"default_type": "<type>"}}.
+std::string default_type_config(const std::string &type);
+
 // Exports store with a config JSON text to `output`, quietly; returns the summary.
 ExportSummary export_store(const std::filesystem::path &store, const std::string &config_json,
                            const std::filesystem::path &output, unsigned threads = 2,

@@ -29,7 +29,7 @@ std::vector<uint8_t> file_bytes(const fs::path &p) {
 TEST(ExportFiles, GgufCarriesTheKeysLlamaCppRequires) {
     const ExportedModel &m = llama_model("f32");
     const fs::path out = scratch_path("keys.gguf");
-    export_store(m.store, R"({"quantization": {"default_type": "q8_0"}})", out);
+    export_store(m.store, default_type_config("q8_0"), out);
     oracle::GgufFile gguf(out);
     EXPECT_EQ(gguf.version(), 3u);
     EXPECT_EQ(gguf.alignment(), 32u);
@@ -57,7 +57,7 @@ class DequantizeLikeGgml : public ::testing::TestWithParam<const char *> {};
 TEST_P(DequantizeLikeGgml, EveryTensorDequantizesToOurValuesBitForBit) {
     const ExportedModel &m = llama_model("f32");
     const fs::path out = scratch_path(std::string("deq-") + GetParam() + ".gguf");
-    export_store(m.store, std::string(R"({"quantization": {"default_type": ")") + GetParam() + R"("}})", out);
+    export_store(m.store, default_type_config(GetParam()), out);
     oracle::GgufFile gguf(out);
     for (const auto &t : gguf.tensors()) {
         const QuantType *type = build_plugins().find_quant_type_by_gguf(t.type);
@@ -81,7 +81,7 @@ INSTANTIATE_TEST_SUITE_P(Types, DequantizeLikeGgml, ::testing::Values("f32", "f1
 TEST(ExportFiles, Bf16StoreExportsToBf16BitIdentically) {
     const ExportedModel &m = llama_model("bf16");
     const fs::path out = scratch_path("same-bf16.gguf");
-    export_store(m.store, R"({"quantization": {"default_type": "bf16"}})", out);
+    export_store(m.store, default_type_config("bf16"), out);
     oracle::GgufFile gguf(out);
     const Store store = Store::open(m.store);
     for (const char *name : {"model.embed_tokens.weight", "model.layers.1.mlp.down_proj.weight", "lm_head.weight"}) {
@@ -169,7 +169,7 @@ TEST(ExportFiles, TokenizerRoundTripsThroughTheExport) {
     std::ostringstream log;
     const fs::path store = run_import(build_plugins(), import, log).store;
     const fs::path out = dir / "tiny.gguf";
-    export_store(store, R"({"quantization": {"default_type": "f16"}})", out);
+    export_store(store, default_type_config("f16"), out);
     const std::string text = "the model writes the tokens and the llama reads them";
     std::vector<int32_t> expected;
     std::stringstream ids(run_text(std::string(GMAT_PYTHON_NUMPY) + " " + GMAT_BPE_ENCODE + " " + (dir / "hf").string() +

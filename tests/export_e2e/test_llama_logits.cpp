@@ -19,7 +19,7 @@ const std::vector<float> &f32_logits() {
     static const std::vector<float> logits = [] {
         const ExportedModel &m = llama_model("f32");
         const fs::path out = scratch_path("logits-f32.gguf");
-        export_store(m.store, R"({"quantization": {"default_type": "f32"}})", out);
+        export_store(m.store, default_type_config("f32"), out);
         return oracle::Llama(out).logits(m.tokens);
     }();
     return logits;
@@ -51,7 +51,7 @@ TEST_P(TypeLogits, StaysWithinTheTypesExpectedErrorOfF32) {
     const TypeBound bound = GetParam();
     const ExportedModel &m = llama_model("f32");
     const fs::path out = scratch_path(std::string("logits-") + bound.type + ".gguf");
-    export_store(m.store, std::string(R"({"quantization": {"default_type": ")") + bound.type + R"("}})", out);
+    export_store(m.store, default_type_config(bound.type), out);
     oracle::Llama llama(out);
     const std::vector<float> logits = llama.logits(m.tokens);
     const double kl = oracle::kl_divergence(f32_logits(), logits, llama.n_vocab());
@@ -60,7 +60,7 @@ TEST_P(TypeLogits, StaysWithinTheTypesExpectedErrorOfF32) {
     if (bound.llama_ftype > 0) {
         const fs::path f32 = scratch_path(std::string("logits-") + bound.type + "-f32.gguf");
         const fs::path theirs = scratch_path(std::string("logits-") + bound.type + "-llama.gguf");
-        export_store(m.store, R"({"quantization": {"default_type": "f32"}})", f32);
+        export_store(m.store, default_type_config("f32"), f32);
         oracle::quantize_model(f32, theirs, static_cast<llama_ftype>(bound.llama_ftype), 2);
         const std::vector<float> llama_logits = oracle::Llama(theirs).logits(m.tokens);
         max_kl = oracle::kl_divergence(f32_logits(), llama_logits, llama.n_vocab()) * 1.1;
@@ -81,7 +81,7 @@ INSTANTIATE_TEST_SUITE_P(Types, TypeLogits,
 TEST(LlamaLogits, ShardedExportGivesTheSameLogitsAsTheSingleFile) {
     const ExportedModel &m = llama_model("f32");
     const fs::path out = scratch_path("sharded.gguf");
-    const ExportSummary s = export_store(m.store, R"({"quantization": {"default_type": "f32"}})", out, 2, 100000);
+    const ExportSummary s = export_store(m.store, default_type_config("f32"), out, 2, 100000);
     ASSERT_GE(s.files.size(), 3u);
     EXPECT_EQ(s.files[0].filename(), "sharded-00001-of-0000" + std::to_string(s.files.size()) + ".gguf");
     for (const auto &f : s.files) EXPECT_TRUE(fs::exists(f)) << f;
@@ -89,34 +89,33 @@ TEST(LlamaLogits, ShardedExportGivesTheSameLogitsAsTheSingleFile) {
     EXPECT_EQ(oracle::Llama(s.files[0]).logits(m.tokens), f32_logits());
 }
 
+// Imports a random checkpoint into scratch folder `name`, exports it as F32
+// and returns the largest logit difference from the HF forward pass over 32
+// tokens (token i is (i * step + offset) % 256, within every test vocab).
+double f32_error_vs_hf(const std::string &name, const reference::CheckpointOptions &options, int step, int offset) {
+    const fs::path dir = scratch_path(name);
+    const fs::path out = dir / (name + ".gguf");
+    export_store(import_checkpoint(dir, options), default_type_config("f32"), out);
+    std::vector<int32_t> tokens;
+    for (int i = 0; i < 32; ++i) tokens.push_back((i * step + offset) % 256);
+    return oracle::max_abs_diff(oracle::Llama(out).logits(tokens),
+                                reference::llama_reference_logits(dir / "hf", tokens));
+}
+
 TEST(LlamaLogits, TiedEmbeddingsWithoutLmHeadMatchTheHfForwardPass) {
-    const fs::path dir = scratch_path("tied");
     reference::CheckpointOptions options;
     options.tied = true;
     options.kv_heads = 1;
     options.seed = 3;
-    const fs::path store = import_checkpoint(dir, options);
-    const fs::path out = dir / "tied.gguf";
-    export_store(store, R"({"quantization": {"default_type": "f32"}})", out);
-    std::vector<int32_t> tokens;
-    for (int i = 0; i < 32; ++i) tokens.push_back((i * 53 + 5) % 256);
-    const double err = oracle::max_abs_diff(oracle::Llama(out).logits(tokens), reference::llama_reference_logits(dir / "hf", tokens));
-    EXPECT_LE(err, 1e-3);
+    EXPECT_LE(f32_error_vs_hf("tied", options, 53, 5), 1e-3);
 }
 
 TEST(LlamaLogits, Llama3RopeScalingMatchesTheHfForwardPass) {
-    const fs::path dir = scratch_path("llama3");
     reference::CheckpointOptions options;
     options.rope_scaling_llama3 = true;
     options.rope_theta = 500000.0;
     options.seed = 5;
-    const fs::path store = import_checkpoint(dir, options);
-    const fs::path out = dir / "llama3.gguf";
-    export_store(store, R"({"quantization": {"default_type": "f32"}})", out);
-    std::vector<int32_t> tokens;
-    for (int i = 0; i < 32; ++i) tokens.push_back((i * 29 + 1) % 256);
-    const double err = oracle::max_abs_diff(oracle::Llama(out).logits(tokens), reference::llama_reference_logits(dir / "hf", tokens));
-    EXPECT_LE(err, 1e-3);
+    EXPECT_LE(f32_error_vs_hf("llama3", options, 29, 1), 1e-3);
 }
 
 } // namespace
@@ -148,10 +147,10 @@ TEST_P(MixLogits, AreAsCloseToF32AsLlamaCppsOwnQuantization) {
     std::vector<int32_t> tokens;
     for (int i = 0; i < 32; ++i) tokens.push_back((i * 97 + 3) % 512);
     const fs::path f32 = scratch_path(std::string("k-f32-") + mix + ".gguf");
-    export_store(store, R"({"quantization": {"default_type": "f32"}})", f32);
+    export_store(store, default_type_config("f32"), f32);
     const std::vector<float> reference_logits = oracle::Llama(f32).logits(tokens);
     const fs::path ours = scratch_path(std::string("k-ours-") + mix + ".gguf");
-    export_store(store, std::string(R"({"quantization": {"default_type": ")") + mix + R"("}})", ours);
+    export_store(store, default_type_config(mix), ours);
     const fs::path theirs = scratch_path(std::string("k-llama-") + mix + ".gguf");
     oracle::quantize_model(f32, theirs, ftype, 2);
     oracle::Llama ours_model(ours);

@@ -1,5 +1,6 @@
 // One flipped byte anywhere in a store: a tensor file's header or payload, or
-// metadata.json. Every flip must be caught before an export hands out a file
+// metadata.json; for raw stores and for zstd stores (the codec's chunks and
+// chunk index too). Every flip must be caught before an export hands out a file
 // built from it: `inspect --verify` and export name the tensor (name and
 // uuid), export refuses and leaves no output, unless the user skips that
 // tensor. A flip export does not refuse must be harmless: the GGUF is
@@ -11,6 +12,7 @@
 #include "pipeline/export_pipeline.hpp"
 #include "pipeline/export_plan.hpp"
 #include "store/store.hpp"
+#include "store/tensor_file_io.hpp"
 
 #include <fstream>
 #include <map>
@@ -84,7 +86,8 @@ struct StoredFile {
     std::string tensor_name, uuid; // empty for metadata.json
 };
 
-class CorruptStore : public FaultTest {
+// The parameter is the store's block format: "raw" or "zstd".
+class CorruptStore : public FaultTest, public ::testing::WithParamInterface<std::string> {
 protected:
     void SetUp() override {
         FaultTest::SetUp();
@@ -96,7 +99,8 @@ protected:
             fs::create_directories(dir_);
         }
         store_ = dir_ / "model.gmat";
-        const ChildResult r = run_gmat({"import", "-m", tiny_checkpoint().string(), "-o", dir_.string()});
+        const ChildResult r =
+            run_gmat({"import", "-m", tiny_checkpoint().string(), "-o", dir_.string(), "--block-format", GetParam()});
         ASSERT_EQ(r.exit_code, 0) << r.describe();
         ASSERT_FALSE(try_export(store_, dir_ / "reference.gguf").has_value());
         reference_ = file_bytes(dir_ / "reference.gguf");
@@ -167,13 +171,24 @@ void CorruptStore::check_flip(const StoredFile &file, uint64_t offset, const std
     flip_byte(file.path, offset, mask);
 }
 
-TEST_F(CorruptStore, EveryHeaderByteAndSampledPayloadBytesOfEveryTensorFile) {
+// Where a tensor file's header ends and (encoded files) its chunk index begins.
+std::pair<uint64_t, uint64_t> header_and_index_offsets(const Store &store, const StoredFile &t) {
+    const auto reader = store.open_tensor(*store.find_uuid(t.uuid));
+    const TensorFileHeader &h = reader->header();
+    const uint64_t size = fs::file_size(t.path), header = size - reader->stored_payload_bytes();
+    if (!reader->encoded()) return {header, size};
+    const uint64_t chunks = (h.payload_bytes + h.chunk_bytes - 1) / h.chunk_bytes;
+    return {header, size - chunks * kChunkIndexEntryBytes};
+}
+
+TEST_P(CorruptStore, EveryHeaderByteAndSampledPayloadBytesOfEveryTensorFile) {
     const Store store = Store::open(store_);
     for (const auto &t : tensors_) {
         const uint64_t size = fs::file_size(t.path);
-        const uint64_t header = size - store.find_uuid(t.uuid)->bytes;
+        const auto [header, index] = header_and_index_offsets(store, t);
         for (uint64_t at = 0; at < header; ++at) check_flip(t, at);
-        for (uint64_t at : {header, header + 1, (header + size) / 2, size - 2, size - 1}) check_flip(t, at);
+        for (uint64_t at = index; at < size; ++at) check_flip(t, at); // an encoded file's chunk index
+        for (uint64_t at : {header, header + 1, (header + index) / 2, index - 2, index - 1}) check_flip(t, at);
     }
     expect_no_broken_rules();
     RecordProperty("corruptions", flips_);
@@ -197,7 +212,8 @@ std::vector<EntrySpan> entry_spans(const std::string &text, const std::vector<St
     return spans;
 }
 
-TEST_F(CorruptStore, EveryByteOfMetadataJson) {
+TEST_P(CorruptStore, EveryByteOfMetadataJson) {
+    if (GetParam() != "raw") GTEST_SKIP() << "metadata.json does not depend on the tensor encoding";
     const StoredFile metadata{store_ / "metadata.json", "", ""};
     const auto bytes = file_bytes(metadata.path);
     const auto spans = entry_spans(std::string(bytes.begin(), bytes.end()), tensors_);
@@ -214,7 +230,7 @@ TEST_F(CorruptStore, EveryByteOfMetadataJson) {
     std::printf("metadata.json: %d flips, %d refused, %d harmless (identical GGUF)\n", flips_, refused_, harmless_);
 }
 
-TEST_F(CorruptStore, TheCliNamesTheTensorAndExportsWithoutItWhenSkipped) {
+TEST_P(CorruptStore, TheCliNamesTheTensorAndExportsWithoutItWhenSkipped) {
     const StoredFile &victim = tensors_.at(3);
     const uint64_t size = fs::file_size(victim.path);
     flip_byte(victim.path, size - 7);
@@ -242,7 +258,7 @@ TEST_F(CorruptStore, TheCliNamesTheTensorAndExportsWithoutItWhenSkipped) {
     EXPECT_TRUE(contains(unknown.err, "--skip-tensor 'no.such.tensor': no tensor with that UUID or name")) << unknown.err;
 }
 
-TEST_F(CorruptStore, SkippingTheCorruptTensorGivesTheSameFileAsSkippingItFromAnIntactStore) {
+TEST_P(CorruptStore, SkippingTheCorruptTensorGivesTheSameFileAsSkippingItFromAnIntactStore) {
     const StoredFile &victim = tensors_.at(2);
     ASSERT_FALSE(try_export(store_, dir_ / "intact-skipped.gguf", {victim.uuid}).has_value());
     flip_byte(victim.path, fs::file_size(victim.path) / 2);
@@ -252,6 +268,9 @@ TEST_F(CorruptStore, SkippingTheCorruptTensorGivesTheSameFileAsSkippingItFromAnI
     EXPECT_TRUE(file_bytes(dir_ / "corrupt-skipped.gguf") == file_bytes(dir_ / "intact-skipped.gguf"));
     EXPECT_FALSE(file_bytes(dir_ / "corrupt-skipped.gguf") == reference_);
 }
+
+INSTANTIATE_TEST_SUITE_P(BlockFormats, CorruptStore, ::testing::Values("raw", "zstd"),
+                         [](const auto &info) { return info.param; });
 
 } // namespace
 } // namespace gmat::faults

@@ -91,6 +91,19 @@ TEST_F(Limits, AMillionTinyTensorsAreListedWithBoundedMemoryAndTime) {
     std::printf("inspect of 1,000,000 tensors: %.1f s, peak RSS %ld MB\n", r.seconds, r.peak_rss_kb / 1024);
 }
 
+TEST_F(Limits, ImportingMoreThanAMillionTensorsIsRefusedBeforeWritingAnything) {
+    const fs::path file = dir_ / "too-many.safetensors";
+    write_safetensors(file, million_tensor_header(1'100'000), 4'400'000);
+    const fs::path out = dir_ / "out";
+    const ChildResult r = run_gmat({"import", "-m", file.string(), "-o", out.string()});
+    EXPECT_EQ(r.exit_code, 1) << r.describe().substr(0, 2000);
+    EXPECT_TRUE(contains(r.err, "lists 1100000 tensors; gmat imports at most 1048576")) << r.err.substr(0, 2000);
+    EXPECT_TRUE(contains(r.err, file.string())) << r.err.substr(0, 2000);
+    EXPECT_FALSE(fs::exists(out / "model.gmat"));
+    EXPECT_LT(r.peak_rss_kb, kMaxRssKb);
+    EXPECT_LT(r.seconds, 60 * kSanitizerFactor);
+}
+
 // metadata.json of a store listing n tensors (the tensor files need not exist to list it).
 std::string store_metadata(size_t n) {
     std::string map, tensors, names;
@@ -145,6 +158,19 @@ TEST_F(Limits, JsonNestedAMillionDeepIsAClearErrorNotAStackOverflow) {
     const fs::path header = dir_ / "deep.safetensors";
     write_safetensors(header, "{\"__metadata__\": " + std::string(1'000'000, '[') + std::string(1'000'000, ']') + "}", 0);
     expect_clear_error(run_gmat({"inspect", header.string()}), {header.string()});
+}
+
+TEST_F(Limits, DeeplyNestedImportConfigMetadataIsAClearError) {
+    // The metadata object is copied into the store's metadata.json: code that
+    // copies or pretty-prints JSON recurses once per level, and indentation
+    // makes the written file grow with the square of the depth.
+    const fs::path config = dir_ / "deep-import.json";
+    std::ofstream(config) << R"({"tensor_map": [], "metadata": {"a": )" << std::string(100'000, '[')
+                          << std::string(100'000, ']') << "}}";
+    ChildProcess child(gmat_binary(), {"-q", "import", "-m", small_checkpoint().string(), "-c", config.string(), "-o",
+                                       (dir_ / "out").string()});
+    expect_clear_error(child.wait_for(std::chrono::seconds(60 * kSanitizerFactor), kMaxRssKb), {config.string()});
+    EXPECT_FALSE(fs::exists(dir_ / "out" / "model.gmat"));
 }
 
 TEST_F(Limits, AnAbsurdVocabSizeInConfigJsonIsAClearErrorNotGigabytes) {

@@ -38,6 +38,8 @@ TEST_F(WriteFailure, ExportStopsWithAClearErrorAndLeavesNothing) {
         EXPECT_EQ(r.exit_code, 1) << r.describe();
         EXPECT_TRUE(contains(r.err, "File too large")) << r.err;
         EXPECT_TRUE(contains(r.err, "model.gguf")) << r.err;
+        const std::string path = (out / "model.gguf").string();
+        EXPECT_EQ(r.err.find(path), r.err.rfind(path)) << "the file is named once: " << r.err;
         EXPECT_TRUE(fs::is_empty(out)) << "left behind: " << fs::directory_iterator(out)->path();
     }
 }

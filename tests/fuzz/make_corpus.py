@@ -85,6 +85,57 @@ def gmat_tensor(name, dtype, shape, payload=None):
     return head + b"\0" * (header_bytes - len(head)) + payload
 
 
+def zstd_rle_frame(planes):
+    """A zstd frame by hand: one RLE block per (byte, count) plane (counts up to 128 KiB)."""
+    size = sum(n for _, n in planes)
+    frame = struct.pack("<I", 0xFD2FB528) + bytes([0xA0]) + struct.pack("<I", size)  # single segment, 4-byte size
+    for i, (byte, n) in enumerate(planes):
+        last = 1 if i == len(planes) - 1 else 0
+        header = last | (1 << 1) | (n << 3)  # block type 1: RLE
+        frame += struct.pack("<I", header)[:3] + bytes([byte])
+    return frame
+
+
+def gmat_encoded_tensor(name, dtype, shape, chunk_bytes, chunks, encoding=1, base_ref=b"", base_checksum=0):
+    """A version 2 (encoded) tensor file with zero checksums; chunks are
+    (coding, stored bytes). The fuzz target repairs the checksums (mode byte 7)."""
+    dtype_id, size = GMAT_DTYPES[dtype]
+    n = size
+    for d in shape:
+        n *= d
+    name_bytes = name.encode()
+    used = 88 + 8 * len(shape) + len(name_bytes) + len(base_ref)
+    header_bytes = (used + 63) // 64 * 64
+    body, index, offset = b"", b"", 0
+    for coding, stored in chunks:
+        index += struct.pack("<QIIQQ", offset, len(stored), coding, 0, 0)
+        body += stored
+        offset += len(stored)
+    stored_bytes = len(body) + len(index)
+    head = b"GMATTENS" + struct.pack("<IIIIII", 2, header_bytes, dtype_id, encoding, len(shape), len(name_bytes))
+    head += struct.pack("<QQQ", n, 0, 0)
+    head += struct.pack("<QIIQQ", stored_bytes, chunk_bytes, len(base_ref), 0, base_checksum)
+    head += b"".join(struct.pack("<Q", d) for d in shape) + name_bytes + base_ref
+    return head + b"\0" * (header_bytes - len(head)) + body + index
+
+
+def encoded_tensor_file_seeds(corpus, t):
+    repair = b"\x07"  # every checksum, chunks included
+    one = zstd_rle_frame([(0x80, 128), (0x3F, 128)])  # 128 BF16 ones, as byte planes
+    write(corpus, t, "zstd_bf16_two_chunks", repair + gmat_encoded_tensor(
+        "model.layers.0.mlp.up_proj.weight", "BF16", [4, 64], 256, [(1, one), (1, one)]))
+    stored = bytes(i * 13 % 256 for i in range(512))
+    write(corpus, t, "zstd_f32_mixed_codings", repair + gmat_encoded_tensor(
+        "model.norm.weight", "F32", [3, 100], 512,
+        [(0, stored), (1, zstd_rle_frame([(0, 128), (0, 128), (0x80, 128), (0x3F, 128)])), (0, stored[:176])]))
+    write(corpus, t, "zstd_empty", repair + gmat_encoded_tensor("z", "I64", [0], 1024, []))
+    write(corpus, t, "zstd_delta", repair + gmat_encoded_tensor(
+        "d", "BF16", [256], 512, [(2, zstd_rle_frame([(0, 512)]))], encoding=2, base_ref=b"blobs/0123abcd",
+        base_checksum=0x1234))
+    write(corpus, t, "zstd_index_checksum_wrong", b"\x01" + gmat_encoded_tensor(
+        "w", "BF16", [4, 64], 256, [(1, one), (1, one)]))
+
+
 def tensor_file_seeds(corpus):
     t = "tensor_file"
     repair = b"\x03"  # recompute both checksums
@@ -96,6 +147,7 @@ def tensor_file_seeds(corpus):
     write(corpus, t, "long_name", repair + gmat_tensor("n" * 300, "F32", [2]))
     write(corpus, t, "payload_checksum_wrong", b"\x01" + gmat_tensor("w", "F32", [4]))
     write(corpus, t, "no_repair", b"\x00" + gmat_tensor("w", "F32", [4]))
+    encoded_tensor_file_seeds(corpus, t)
 
 
 # --- configs and store metadata ----------------------------------------------

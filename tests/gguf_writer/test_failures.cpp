@@ -6,6 +6,7 @@
 #include "common/error.hpp"
 
 #include <fstream>
+#include <iterator>
 
 namespace gmat::test {
 namespace {
@@ -81,6 +82,27 @@ TEST_F(FailureTest, FailedRenameOfOneShardUnpublishesTheOthers) {
     fs::create_directories(path("blocked-00002-of-00002.gguf") / "occupied");
     EXPECT_THROW(writer.commit(), GmatError);
     EXPECT_EQ(folder_entries(), std::vector<std::string>{"blocked-00002-of-00002.gguf"});
+}
+
+// An older set of shards is under the final names and publishing stops
+// midway: the first shard, which loaders open, is gone, and no new shard is
+// left beside old ones, so nothing loads as a mixture of two exports.
+TEST_F(FailureTest, AFailureWhilePublishingNeverLeavesOldAndNewShardsTogether) {
+    const std::vector<TensorSpec> tensors = {{"a", GGML_TYPE_F32, {16}, 0}, {"b", GGML_TYPE_F32, {16}, 1},
+                                             {"c", GGML_TYPE_F32, {16}, 2}};
+    std::ofstream(path("mixed-00001-of-00003.gguf")) << "old first shard";
+    std::ofstream(path("mixed-00002-of-00003.gguf")) << "old second shard";
+    OutputWriter writer = create("mixed.gguf", 3);
+    write_tensors(writer, tensors);
+    fs::create_directories(path("mixed-00003-of-00003.gguf") / "occupied");
+    EXPECT_THROW(writer.commit(), GmatError);
+    EXPECT_FALSE(fs::exists(path("mixed-00001-of-00003.gguf"))) << "an old first shard would load old and new shards";
+    for (const std::string &name : folder_entries()) {
+        if (!fs::is_regular_file(path(name))) continue;
+        std::ifstream in(path(name));
+        const std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        EXPECT_EQ(content.rfind("GGUF", 0), std::string::npos) << name << " is a new shard left beside old ones";
+    }
 }
 
 TEST_F(FailureTest, MissingFolderIsRefusedClearly) {

@@ -49,17 +49,6 @@ int64_t ggml_first_invalid_row(Iq4Type type, const std::vector<uint8_t> &blocks,
     return -1;
 }
 
-double relative_rmse(const Matrix &x, const std::vector<float> &y) {
-    double err = 0, ref = 0;
-    for (size_t i = 0; i < x.values.size(); ++i) {
-        if (!std::isfinite(y[i])) return INFINITY;
-        const double d = double(x.values[i]) - double(y[i]);
-        err += d * d;
-        ref += double(x.values[i]) * double(x.values[i]);
-    }
-    return ref > 0 ? std::sqrt(err / ref) : std::sqrt(err);
-}
-
 namespace {
 
 // Adds one 32-value block's objective terms for values x, y and weights w.

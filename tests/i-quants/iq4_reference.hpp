@@ -3,7 +3,9 @@
 // judged by, in double precision.
 #pragma once
 
-#include "test_matrices.hpp"
+#include "iq4_matrices.hpp"
+
+#include <reconstruction_metrics.hpp>
 
 #include <iq4_formats.hpp>
 #include <gmat/abi.h>
@@ -37,7 +39,7 @@ int64_t ggml_first_invalid_row(Iq4Type type, const std::vector<uint8_t> &blocks,
 
 // sqrt(sum (x - y)^2 / sum x^2); for an all-zero x, sqrt(sum y^2). Infinite
 // when some y is not finite.
-double relative_rmse(const Matrix &x, const std::vector<float> &y);
+using gmat::testing::relative_rmse;
 
 // The objective the iq4 quantizers minimise, relative to the same sum over x:
 //   sum over 32-value blocks of  sum w e^2 + lambda (sum w e)^2 / sum w,

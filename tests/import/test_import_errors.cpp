@@ -55,13 +55,7 @@ TEST_F(ImportErrors, UnknownEntryKey) {
 
 TEST_F(ImportErrors, UnknownBlockFormat) {
     expect_config_error(std::string("{\"block_format\": \"zip\", \"tensor_map\": [") + kEntry + "]}",
-                        "unknown block_format 'zip' (valid: raw)");
-}
-
-TEST_F(ImportErrors, SeedLossyBlockFormatIsRefusedWithAdvice) {
-    expect_config_error(std::string("{\"block_format\": \"B8x8\", \"tensor_map\": [") + kEntry + "]}",
-                        "\"block_format\": \"raw\"");
-    expect_config_error(std::string("{\"block_format\": \"DualRow8x4\", \"tensor_map\": [") + kEntry + "]}", "lossy");
+                        "unknown block_format 'zip' (valid: raw, zstd");
 }
 
 TEST_F(ImportErrors, MissingTensorMap) { expect_config_error("{\"block_format\": \"raw\"}", "missing required key 'tensor_map'"); }

@@ -2,7 +2,6 @@
 // bit-exact dequantization, rows ggml accepts, and an error no worse than
 // ggml's own quantizers (plain: the reference quantizer ggml_quantize_chunk
 // uses without an imatrix; weighted: its imatrix-aware quantizer).
-#include "error_metrics.hpp"
 #include "kquant_cases.hpp"
 #include "kquant_matrices.hpp"
 #include "kquant_oracle.hpp"

@@ -1,7 +1,6 @@
 // What the plugin does with its parameters: the importance vector and
 // trellis_lambda change the result the documented way, and what it cannot
 // honour is refused with a message naming the problem.
-#include "error_metrics.hpp"
 #include "kquant_cases.hpp"
 #include "kquant_matrices.hpp"
 #include "kquant_oracle.hpp"

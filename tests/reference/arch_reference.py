@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Reference logits of HuggingFace Qwen2, Qwen3, Phi3, Gemma2, Gemma3 (text)
-and Mixtral causal LMs.
+"""Reference logits of HuggingFace Qwen2, Qwen3, Phi3, Gemma2, Gemma3 (text),
+Mixtral and Qwen2-MoE causal LMs.
 
   arch_reference.py --model DIR --tokens 1,2,3 --out FILE.f32
 
@@ -24,6 +24,13 @@ What differs from Llama (llama_reference.py), per class:
     (block_sparse_moe.gate) logits, the num_experts_per_tok largest weights
     renormalised to sum 1, each chosen expert a SiLU-gated MLP (w1 gate,
     w3 up, w2 down) scaled by its weight.
+  * Qwen2-MoE: Qwen2's attention; the MLP of each sparse layer (every layer
+    not in mlp_only_layers whose index + 1 is a multiple of
+    decoder_sparse_step; the others keep a dense mlp.gate/up/down_proj) is
+    Mixtral's routing over mlp.experts.E.{gate,up,down}_proj, with the top-k
+    softmax weights renormalised only when norm_topk_prob is set, plus a
+    shared SiLU-gated MLP (mlp.shared_expert) scaled by
+    sigmoid(mlp.shared_expert_gate(x)).
 """
 
 import argparse
@@ -38,7 +45,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safetensors_io  # noqa: E402
 
 KINDS = {"Qwen2ForCausalLM": "qwen2", "Qwen3ForCausalLM": "qwen3", "Phi3ForCausalLM": "phi3",
-         "Gemma2ForCausalLM": "gemma2", "Gemma3ForCausalLM": "gemma3", "MixtralForCausalLM": "mixtral"}
+         "Gemma2ForCausalLM": "gemma2", "Gemma3ForCausalLM": "gemma3", "MixtralForCausalLM": "mixtral",
+         "Qwen2MoeForCausalLM": "qwen2_moe"}
 
 
 class BadInput(Exception):
@@ -60,11 +68,14 @@ class Config:
         except (KeyError, TypeError, ValueError) as e:
             raise BadInput(f"{path}: missing or bad field {e}") from None
         self.kv_heads = int(raw.get("num_key_value_heads") or self.heads)
-        if self.kind == "mixtral":
+        if self.kind in ("mixtral", "qwen2_moe"):
             try:
                 self.experts_used = int(raw["num_experts_per_tok"])
             except (KeyError, TypeError, ValueError) as e:
                 raise BadInput(f"{path}: missing or bad field {e}") from None
+        # Mixtral always renormalises the chosen experts' weights; Qwen2-MoE as configured.
+        self.norm_topk = self.kind == "mixtral" or bool(raw.get("norm_topk_prob", False))
+        self.sparse = [self.layer_is_sparse(raw, i) for i in range(self.layers)]
         self.head_dim = int(raw.get("head_dim") or self.hidden // self.heads)
         self.eps = float(raw.get("rms_norm_eps", 1e-6))
         self.rope_theta = float(raw.get("rope_theta", 10000.0))
@@ -81,6 +92,16 @@ class Config:
         if raw.get("use_sliding_window"):
             raise BadInput(f"{path}: use_sliding_window is not supported by this reference")
         self.sliding = [self.layer_is_sliding(raw, i) for i in range(self.layers)]
+
+    def layer_is_sparse(self, raw, i):
+        """Whether layer i's MLP is a mixture of experts (Qwen2MoeDecoderLayer's rule)."""
+        if self.kind == "mixtral":
+            return True
+        if self.kind != "qwen2_moe":
+            return False
+        step = int(raw.get("decoder_sparse_step", 1))
+        return i not in (raw.get("mlp_only_layers") or []) and int(raw.get("num_experts", 0)) > 0 and \
+            (i + 1) % step == 0
 
     def layer_is_sliding(self, raw, i):
         if self.window is None:
@@ -180,30 +201,56 @@ def gelu_tanh(x):
     return 0.5 * x * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x ** 3)))
 
 
-def mixture_of_experts(h, w, p, c):
-    moe = p + "block_sparse_moe."
-    logits = h @ w[moe + "gate.weight"].T
+def silu(x):
+    return x / (1.0 + np.exp(-x))
+
+
+def routed_experts(h, router, expert, c):
+    """Softmax over router logits, the experts_used largest, each expert(e) =
+    (gate, up, down) a SiLU-gated MLP scaled by its (renormalised if
+    c.norm_topk) weight."""
+    logits = h @ router.T
     probs = np.exp(logits - logits.max(axis=-1, keepdims=True))
     probs /= probs.sum(axis=-1, keepdims=True)
     out = np.zeros_like(h)
     for t in range(h.shape[0]):
         chosen = np.argsort(-probs[t], kind="stable")[:c.experts_used]
-        weights = probs[t, chosen] / probs[t, chosen].sum()
+        weights = probs[t, chosen] / probs[t, chosen].sum() if c.norm_topk else probs[t, chosen]
         for e, weight in zip(chosen, weights):
-            x = moe + f"experts.{e}."
-            gate, up = w[x + "w1.weight"] @ h[t], w[x + "w3.weight"] @ h[t]
-            out[t] += weight * (w[x + "w2.weight"] @ (gate / (1.0 + np.exp(-gate)) * up))
+            gate, up, down = expert(e)
+            out[t] += weight * (down @ (silu(gate @ h[t]) * (up @ h[t])))
     return out
 
 
-def mlp(h, w, p, c):
-    if c.kind == "mixtral":
-        return mixture_of_experts(h, w, p, c)
+def mixtral_moe(h, w, p, c):
+    moe = p + "block_sparse_moe."
+
+    def expert(e):
+        x = moe + f"experts.{e}."
+        return w[x + "w1.weight"], w[x + "w3.weight"], w[x + "w2.weight"]
+    return routed_experts(h, w[moe + "gate.weight"], expert, c)
+
+
+def qwen2_moe(h, w, p, c):
+    m = p + "mlp."
+
+    def expert(e):
+        x = m + f"experts.{e}."
+        return w[x + "gate_proj.weight"], w[x + "up_proj.weight"], w[x + "down_proj.weight"]
+    s = m + "shared_expert."
+    shared = (silu(h @ w[s + "gate_proj.weight"].T) * (h @ w[s + "up_proj.weight"].T)) @ w[s + "down_proj.weight"].T
+    shared_gate = 1.0 / (1.0 + np.exp(-(h @ w[m + "shared_expert_gate.weight"].T)))  # (T, 1)
+    return routed_experts(h, w[m + "gate.weight"], expert, c) + shared_gate * shared
+
+
+def mlp(h, w, p, c, layer):
+    if c.sparse[layer]:
+        return mixtral_moe(h, w, p, c) if c.kind == "mixtral" else qwen2_moe(h, w, p, c)
     if c.kind == "phi3":
         gate, up = np.split(h @ w[p + "mlp.gate_up_proj.weight"].T, 2, axis=-1)
     else:
         gate, up = h @ w[p + "mlp.gate_proj.weight"].T, h @ w[p + "mlp.up_proj.weight"].T
-    act = gelu_tanh(gate) if c.gemma else gate / (1.0 + np.exp(-gate))
+    act = gelu_tanh(gate) if c.gemma else silu(gate)
     return (act * up) @ w[p + "mlp.down_proj.weight"].T
 
 
@@ -216,11 +263,11 @@ def forward(w, c, tokens):
         a = attention(rms_norm(x, w[p + "input_layernorm.weight"], c), w, p, c, i)
         if c.gemma:
             x = x + rms_norm(a, w[p + "post_attention_layernorm.weight"], c)
-            m = mlp(rms_norm(x, w[p + "pre_feedforward_layernorm.weight"], c), w, p, c)
+            m = mlp(rms_norm(x, w[p + "pre_feedforward_layernorm.weight"], c), w, p, c, i)
             x = x + rms_norm(m, w[p + "post_feedforward_layernorm.weight"], c)
         else:
             x = x + a
-            x = x + mlp(rms_norm(x, w[p + "post_attention_layernorm.weight"], c), w, p, c)
+            x = x + mlp(rms_norm(x, w[p + "post_attention_layernorm.weight"], c), w, p, c, i)
     x = rms_norm(x, w["model.norm.weight"], c)
     head = w["model.embed_tokens.weight"] if c.tied or "lm_head.weight" not in w else w["lm_head.weight"]
     logits = x @ head.T

@@ -168,7 +168,14 @@ typedef struct gmat_quant_type_desc {
     const char *description;
 } gmat_quant_type_desc;
 
+/* In C++ the enum has a fixed underlying type, so any uint32_t a host passes
+ * (e.g. a value from a newer ABI minor) is a valid enum value that a plugin can
+ * check and refuse, instead of undefined behaviour. */
+#ifdef __cplusplus
+enum gmat_scale_strategy : uint32_t {
+#else
 enum gmat_scale_strategy {
+#endif
     GMAT_SCALE_STANDARD = 0, /* fast; error at most the reference quantizer's */
     GMAT_SCALE_TRELLIS = 1   /* searches scales and rounding; lower error */
 };

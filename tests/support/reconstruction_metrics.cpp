@@ -1,4 +1,4 @@
-#include "error_metrics.hpp"
+#include "reconstruction_metrics.hpp"
 
 #include <cmath>
 #include <limits>
@@ -7,9 +7,9 @@ namespace gmat::testing {
 
 namespace {
 
-double finish(double error, double reference) {
+double ratio(double error, double reference) {
     if (!std::isfinite(error)) return std::numeric_limits<double>::infinity();
-    return reference > 0 ? std::sqrt(error / reference) : std::sqrt(error);
+    return reference > 0 ? error / reference : error;
 }
 
 } // namespace
@@ -21,7 +21,7 @@ double relative_rmse(const Matrix &x, const std::vector<float> &y) {
         error += d * d;
         reference += double(x.values[i]) * double(x.values[i]);
     }
-    return finish(error, reference);
+    return std::sqrt(ratio(error, reference));
 }
 
 double relative_weighted_error(const Matrix &x, const std::vector<float> &y, const std::vector<float> &importance) {
@@ -38,7 +38,24 @@ double relative_weighted_error(const Matrix &x, const std::vector<float> &y, con
             reference += w * double(row[c]) * row[c];
         }
     }
-    return finish(error, reference);
+    return ratio(error, reference);
+}
+
+double relative_weighted_rmse(const Matrix &x, const std::vector<float> &y, const std::vector<float> &importance) {
+    return std::sqrt(relative_weighted_error(x, y, importance));
+}
+
+double relative_mean_error(const Matrix &x, const std::vector<float> &y, uint64_t sub_block) {
+    double error = 0, reference = 0;
+    for (size_t start = 0; start < x.values.size(); start += sub_block) {
+        double sum = 0;
+        for (size_t i = start; i < start + sub_block; ++i) {
+            sum += double(y[i]) - double(x.values[i]);
+            reference += double(x.values[i]) * x.values[i];
+        }
+        error += sum * sum / double(sub_block);
+    }
+    return ratio(error, reference);
 }
 
 } // namespace gmat::testing
