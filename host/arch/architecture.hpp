@@ -42,10 +42,14 @@ public:
     virtual std::optional<std::string> gguf_tensor_name(const std::string &hf_name) const = 0;
     // Every hyperparameter key llama.cpp reads for this architecture.
     virtual void add_hyperparameters(const HfConfig &config, Metadata &out) const = 0;
-    // Row reordering llama.cpp's kernels need (Llama's q/k rows for its RoPE); empty = none.
-    virtual RowPermutation row_permutation(const std::string &gguf_name, const std::vector<uint64_t> &shape,
-                                           const HfConfig &config) const = 0;
-    virtual std::vector<GeneratedTensor> generated_tensors(const HfConfig &config) const = 0;
+    // Row reordering llama.cpp's kernels need (Llama's q/k rows for its RoPE);
+    // empty (the default) = none.
+    virtual RowPermutation row_permutation(const std::string & /*gguf_name*/, const std::vector<uint64_t> & /*shape*/,
+                                           const HfConfig & /*config*/) const {
+        return {};
+    }
+    // Tensors the GGUF needs that the checkpoint lacks (Llama 3's rope factors); default none.
+    virtual std::vector<GeneratedTensor> generated_tensors(const HfConfig & /*config*/) const { return {}; }
     // Rewrites values in place where the GGUF convention differs from HF's
     // (e.g. Gemma stores norm weights as w, llama.cpp wants 1 + w). Called on
     // F32 rows of tensor gguf_name; the default changes nothing.
@@ -57,8 +61,9 @@ public:
     // Where tensor hf_name lands inside a stacked GGUF tensor; nullopt (the
     // default) for a tensor exported on its own via gguf_tensor_name.
     virtual std::optional<StackedSlot> stacked_tensor(const std::string & /*hf_name*/) const { return std::nullopt; }
-    // Layer count, heads, experts: what quantization mixes depend on.
-    virtual uint32_t block_count(const HfConfig &config) const = 0;
+    // The layer count quantization mixes depend on; the default reads
+    // config.json's num_hidden_layers.
+    virtual uint32_t block_count(const HfConfig &config) const;
 };
 
 // The architecture for config.json's class; throws naming the class and the supported list.

@@ -1,7 +1,6 @@
 // The architectures gmat converts. One line per architecture file.
 #include "arch/architecture.hpp"
 #include "arch/llama_family.hpp"
-#include "arch/qwen2moe_architecture.hpp"
 #include "arch/supported_architectures.hpp"
 
 #include "common/error.hpp"
@@ -23,6 +22,10 @@ const std::vector<const Architecture *> &all_architectures() {
     return all;
 }
 } // namespace
+
+uint32_t Architecture::block_count(const HfConfig &config) const {
+    return static_cast<uint32_t>(config.require_uint("num_hidden_layers"));
+}
 
 std::vector<std::string> supported_hf_classes() {
     std::vector<std::string> out;

@@ -110,8 +110,4 @@ void GemmaFamilyArchitecture::transform_values(const std::string &gguf_name, flo
 
 bool GemmaFamilyArchitecture::transforms_values(const std::string &gguf_name) const { return is_gemma_norm(gguf_name); }
 
-uint32_t GemmaFamilyArchitecture::block_count(const HfConfig &c) const {
-    return static_cast<uint32_t>(c.require_uint("num_hidden_layers"));
-}
-
 } // namespace gmat

@@ -39,7 +39,6 @@ public:
     // RMSNorm weights: w -> 1 + w, what llama.cpp multiplies by.
     void transform_values(const std::string &gguf_name, float *values, uint64_t n, const HfConfig &) const override;
     bool transforms_values(const std::string &gguf_name) const override;
-    uint32_t block_count(const HfConfig &config) const override;
 
 protected:
     const GemmaTraits &traits() const { return traits_; }

@@ -59,10 +59,6 @@ public:
         if (auto freqs = llama3_rope_frequency_factors(c)) out.push_back(std::move(*freqs));
         return out;
     }
-
-    uint32_t block_count(const HfConfig &c) const override {
-        return static_cast<uint32_t>(c.require_uint("num_hidden_layers"));
-    }
 };
 
 } // namespace

@@ -58,12 +58,6 @@ public:
                                    const HfConfig &c) const override {
         return llama_qk_row_permutation(gguf_name, shape, c);
     }
-
-    std::vector<GeneratedTensor> generated_tensors(const HfConfig &) const override { return {}; }
-
-    uint32_t block_count(const HfConfig &c) const override {
-        return static_cast<uint32_t>(c.require_uint("num_hidden_layers"));
-    }
 };
 
 } // namespace

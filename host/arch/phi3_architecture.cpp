@@ -7,7 +7,6 @@
 
 #include "common/error.hpp"
 
-
 namespace gmat {
 
 namespace {
@@ -54,16 +53,6 @@ public:
             out.set("phi3.rope.scaling.original_context_length", static_cast<uint32_t>(*original));
         // 0 = no window; llama.cpp's phi3 currently ignores it either way.
         out.set("phi3.attention.sliding_window", static_cast<uint32_t>(c.optional_uint("sliding_window").value_or(0)));
-    }
-
-    RowPermutation row_permutation(const std::string &, const std::vector<uint64_t> &, const HfConfig &) const override {
-        return {};
-    }
-
-    std::vector<GeneratedTensor> generated_tensors(const HfConfig &) const override { return {}; }
-
-    uint32_t block_count(const HfConfig &c) const override {
-        return static_cast<uint32_t>(c.require_uint("num_hidden_layers"));
     }
 };
 

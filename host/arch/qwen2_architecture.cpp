@@ -28,16 +28,6 @@ public:
                             "has no sliding-window attention)");
         add_llama_family_hyperparameters(c, "qwen2", out);
     }
-
-    RowPermutation row_permutation(const std::string &, const std::vector<uint64_t> &, const HfConfig &) const override {
-        return {};
-    }
-
-    std::vector<GeneratedTensor> generated_tensors(const HfConfig &) const override { return {}; }
-
-    uint32_t block_count(const HfConfig &c) const override {
-        return static_cast<uint32_t>(c.require_uint("num_hidden_layers"));
-    }
 };
 
 } // namespace

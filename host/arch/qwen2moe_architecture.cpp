@@ -8,7 +8,7 @@
 #include "arch/architecture.hpp"
 #include "arch/decoder_tensor_names.hpp"
 #include "arch/llama_family.hpp"
-#include "arch/qwen2moe_architecture.hpp"
+#include "arch/supported_architectures.hpp"
 #include "arch/qwen2moe_config_checks.hpp"
 
 #include <regex>
@@ -68,16 +68,6 @@ public:
         out.set("qwen2moe.expert_feed_forward_length", static_cast<uint32_t>(c.require_uint("moe_intermediate_size")));
         out.set("qwen2moe.expert_shared_feed_forward_length",
                 static_cast<uint32_t>(c.require_uint("shared_expert_intermediate_size")));
-    }
-
-    RowPermutation row_permutation(const std::string &, const std::vector<uint64_t> &, const HfConfig &) const override {
-        return {};
-    }
-
-    std::vector<GeneratedTensor> generated_tensors(const HfConfig &) const override { return {}; }
-
-    uint32_t block_count(const HfConfig &c) const override {
-        return static_cast<uint32_t>(c.require_uint("num_hidden_layers"));
     }
 };
 

@@ -32,16 +32,6 @@ public:
         out.set("qwen3.attention.key_length", head_dim);
         out.set("qwen3.attention.value_length", head_dim);
     }
-
-    RowPermutation row_permutation(const std::string &, const std::vector<uint64_t> &, const HfConfig &) const override {
-        return {};
-    }
-
-    std::vector<GeneratedTensor> generated_tensors(const HfConfig &) const override { return {}; }
-
-    uint32_t block_count(const HfConfig &c) const override {
-        return static_cast<uint32_t>(c.require_uint("num_hidden_layers"));
-    }
 };
 
 } // namespace

@@ -11,5 +11,6 @@ const Architecture &phi3_architecture();
 const Architecture &gemma2_architecture();
 const Architecture &gemma3_architecture();
 const Architecture &mixtral_architecture();
+const Architecture &qwen2moe_architecture();
 
 } // namespace gmat

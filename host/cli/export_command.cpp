@@ -8,6 +8,7 @@
 #include "pipeline/export_pipeline.hpp"
 #include "pipeline/export_plan.hpp"
 #include "pipeline/tensor_types.hpp"
+#include "repository/locked_store.hpp"
 
 #include <cstdio>
 #include <iomanip>
@@ -46,7 +47,8 @@ void print_plan(const ExportPlan &plan) {
 }
 
 void run(GlobalOptions &global, const ExportArgs &args) {
-    const Store store = Store::open(args.model);
+    const LockedStore locked = open_store_for_reading(args.model, &std::cerr); // gc waits until we are done
+    const Store &store = locked.store;
     const PluginRegistry &registry = global.registry();
     if (args.generate_config) {
         std::vector<std::pair<std::string, std::string>> comments;

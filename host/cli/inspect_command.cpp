@@ -4,6 +4,7 @@
 #include "common/error.hpp"
 #include "common/json.hpp"
 #include "common/progress.hpp"
+#include "repository/locked_store.hpp"
 #include "store/store.hpp"
 #include "store/tensor_file_io.hpp"
 
@@ -32,7 +33,8 @@ TensorFileStorage storage_of(const Store &store, const StoredTensor &t) {
 }
 
 void inspect_store(const fs::path &path, bool verify) {
-    const Store store = Store::open(path);
+    const LockedStore locked = open_store_for_reading(path, &std::cerr);
+    const Store &store = locked.store;
     uint64_t bytes = 0;
     std::cout << "GMAT store " << path.string() << "\n";
     if (!store.metadata().config.metadata.ObjectEmpty())

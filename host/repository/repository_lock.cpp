@@ -17,7 +17,7 @@ RepositoryLock::RepositoryLock(const std::filesystem::path &lock_file, LockMode 
     const int op = mode == LockMode::shared ? LOCK_SH : LOCK_EX;
     if (::flock(fd_, op | LOCK_NB) == 0) return;
     if (errno == EWOULDBLOCK && waiting) {
-        *waiting << (mode == LockMode::exclusive ? "Waiting for running imports into " : "Waiting for gc of ")
+        *waiting << (mode == LockMode::exclusive ? "Waiting for running imports and exports of " : "Waiting for gc of ")
                  << lock_file.parent_path().string() << " to finish...\n";
         waiting->flush();
     }

@@ -1,4 +1,4 @@
-// The repository's flock (REPO/.lock). Imports hold it shared for their whole
+// The repository's flock (REPO/.lock). Imports and exports hold it shared for their whole
 // run, so any number run at once; gc holds it exclusive, so it never sees a
 // blob that an import has written but not yet referenced from a metadata.json.
 // The kernel drops the lock when a process dies, even by SIGKILL.

@@ -1,6 +1,7 @@
 // gmat gc: deletes exactly the blobs no model references (a delta's base blob
 // counts as referenced, even once its own model is gone) and never what a
-// running import writes: gc waits for the repository's shared import lock.
+// running import or export reads or writes: gc waits for the repository's
+// shared lock, which imports and exports hold.
 #include "repository_fixture.hpp"
 
 #include <fcntl.h>
@@ -130,6 +131,25 @@ TEST_F(GcTest, WaitsWhileAnImportHoldsTheLock) {
     EXPECT_EQ(r.exit_code, 0) << r.describe();
     EXPECT_TRUE(contains(r.out, "Waiting for running imports")) << r.out;
     EXPECT_TRUE(blob_names(repo()).empty());
+}
+
+// Exports hold the lock shared too: while gc holds it, an export of a
+// repository model waits instead of reading blobs gc may be deleting.
+TEST_F(GcTest, AnExportWaitsWhileGcHoldsTheLock) {
+    import(family().base, "base", false);
+    const int fd = ::open((repo() / ".lock").c_str(), O_RDWR | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::flock(fd, LOCK_EX), 0); // the way gc holds it
+    const fs::path out = dir_ / "base.gguf";
+    faults::ChildProcess exporter(gmat_binary(), {"export", "-m", store("base").string(), "-o", out.string()});
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_TRUE(exporter.running()) << "an export must wait for gc";
+    EXPECT_FALSE(fs::exists(out));
+    ::close(fd);
+    const ChildResult r = exporter.wait_for(std::chrono::seconds(60));
+    EXPECT_EQ(r.exit_code, 0) << r.describe();
+    EXPECT_TRUE(contains(r.err, "Waiting for gc of")) << r.err;
+    EXPECT_TRUE(fs::exists(out));
 }
 
 TEST_F(GcTest, RunningInALoopDuringAnImportNeverDeletesWhatItWrites) {
