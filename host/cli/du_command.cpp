@@ -12,13 +12,8 @@ namespace fs = std::filesystem;
 namespace gmat::cli {
 
 namespace {
-std::string size_text(uint64_t bytes, bool exact) {
-    if (exact) return std::to_string(bytes);
-    std::string text = human_bytes(bytes);
-    for (char &c : text)
-        if (c == ' ') c = '_'; // one token per column, so the table stays splittable
-    return text;
-}
+// --bytes prints one token per value, so scripts can split the table on spaces.
+std::string size_text(uint64_t bytes, bool exact) { return exact ? std::to_string(bytes) : human_bytes(bytes); }
 
 std::string percent(uint64_t part, uint64_t whole) {
     std::ostringstream out;

@@ -39,10 +39,55 @@ void check_depth(std::string_view text, const std::string &context) {
         }
     }
 }
+
+// The value of the 4 hex digits at text[at], or -1.
+int hex4(std::string_view text, size_t at) {
+    if (at + 4 > text.size()) return -1;
+    int value = 0;
+    for (size_t i = at; i < at + 4; ++i) {
+        const char c = text[i];
+        const int digit = c >= '0' && c <= '9' ? c - '0'
+                          : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                          : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                 : -1;
+        if (digit < 0) return -1;
+        value = value * 16 + digit;
+    }
+    return value;
+}
+
+// RapidJSON accepts a "\uDC00"-"\uDFFF" escape without a high surrogate
+// before it and stores it as bytes that are not UTF-8, which no JSON reader
+// (RapidJSON included) accepts again once written back: refuse it up front.
+void check_surrogate_escapes(std::string_view text, const std::string &context) {
+    bool in_string = false;
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (!in_string) {
+            in_string = c == '"';
+            continue;
+        }
+        if (c == '"') {
+            in_string = false;
+        } else if (c == '\\' && i + 1 < text.size()) {
+            if (text[++i] != 'u') continue;
+            const int unit = hex4(text, i + 1);
+            const bool high = unit >= 0xD800 && unit <= 0xDBFF, low = unit >= 0xDC00 && unit <= 0xDFFF;
+            if (high && i + 6 < text.size() && text[i + 5] == '\\' && text[i + 6] == 'u') {
+                const int next = hex4(text, i + 7);
+                if (next >= 0xDC00 && next <= 0xDFFF) i += 6; // a valid pair
+            } else if (low) {
+                throw GmatError(context + ": invalid JSON at offset " + std::to_string(i - 1) +
+                                ": \\u escape of a UTF-16 low surrogate without a high surrogate before it");
+            }
+        }
+    }
+}
 } // namespace
 
 rapidjson::Document parse_text(std::string_view text, const std::string &context) {
     check_depth(text, context);
+    check_surrogate_escapes(text, context);
     rapidjson::Document doc;
     doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(text.data(), text.size());
     if (doc.HasParseError())

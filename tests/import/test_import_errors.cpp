@@ -58,6 +58,15 @@ TEST_F(ImportErrors, UnknownBlockFormat) {
                         "unknown block_format 'zip' (valid: raw, zstd");
 }
 
+// RapidJSON accepts a lone low surrogate escape but stores bytes that are not
+// UTF-8 and that no reader accepts once written back (found by fuzzing).
+TEST_F(ImportErrors, LoneLowSurrogateEscapeIsRefusedButAPairIsRead) {
+    expect_config_error(R"({"tensor_map": [{"source": "a\udc80b", "target": "64527a08-865f-4ea9-b4f8-46aba8959909"}]})",
+                        "low surrogate without a high surrogate");
+    expect_config_error(R"({"tensor_map": [{"source": "a\ud83d\ude00", "target": "64527a08-865f-4ea9-b4f8-46aba8959909"}]})",
+                        "no tensor of that name");
+}
+
 TEST_F(ImportErrors, MissingTensorMap) { expect_config_error("{\"block_format\": \"raw\"}", "missing required key 'tensor_map'"); }
 
 TEST_F(ImportErrors, TargetIsNotAUuid) {
