@@ -9,7 +9,7 @@ python="${PYTHON:-/usr/bin/python3}"
 
 # Clean start (the committed import_config.json is regenerated identically:
 # UUIDs derive from tensor names, so the export profiles keep matching).
-rm -rf model.gmat export/gguf
+rm -rf model.gmat export/gguf repo
 "$python" make_tiny_llm.py hf-model
 
 # Step 1: import to GMAT.
@@ -26,3 +26,9 @@ done
 
 # Compare sizes.
 ls -la export/gguf/*.gguf
+
+# Step 4: store once. The same checkpoint compressed losslessly in a
+# repository, and a second model that shares every tensor with it.
+"$gmat" -q import --model hf-model/tiny_llm.safetensors --into repo --name tiny_llm --block-format zstd
+"$gmat" -q import --model hf-model/tiny_llm.safetensors --into repo --name tiny_llm-copy
+"$gmat" du repo
