@@ -15,18 +15,7 @@ namespace fs = std::filesystem;
 namespace gmat::repotest {
 
 namespace {
-fs::path process_root() {
-    static const fs::path root = [] {
-        fs::path p = fs::temp_directory_path() / ("gmat-repository-tests-" + std::to_string(::getpid()));
-        fs::remove_all(p);
-        fs::create_directories(p);
-        std::atexit([] {
-            fs::remove_all(fs::temp_directory_path() / ("gmat-repository-tests-" + std::to_string(::getpid())));
-        });
-        return p;
-    }();
-    return root;
-}
+using test::process_root;
 
 std::string joined(const std::vector<std::string> &args) {
     std::string text = "gmat";
@@ -40,7 +29,7 @@ fs::path gmat_binary() { return GMAT_CLI_PATH; }
 ChildResult run_gmat(const std::vector<std::string> &args) {
     std::vector<std::string> all{"-q"};
     all.insert(all.end(), args.begin(), args.end());
-    return faults::run_child(gmat_binary(), all);
+    return test::run_child(gmat_binary(), all);
 }
 
 ChildResult expect_gmat(const std::vector<std::string> &args) {
@@ -90,11 +79,6 @@ const fs::path &large_checkpoint() {
     return made;
 }
 
-std::vector<uint8_t> file_bytes(const fs::path &file) {
-    std::ifstream in(file, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 std::vector<uint8_t> export_bytes(const fs::path &store, const std::string &type, const fs::path &out) {
     const fs::path config = out.string() + ".json";
     std::ofstream(config) << R"({"quantization": {"default_type": ")" << type << R"("}})";
@@ -125,14 +109,6 @@ fs::path blob_file(const fs::path &repo, const std::string &blob) {
     return repo / "blobs" / blob.substr(0, 2) / (blob + ".gmat");
 }
 
-std::vector<fs::path> temporaries_in(const fs::path &dir) {
-    std::vector<fs::path> found;
-    std::error_code ec;
-    for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-        if (it->path().filename().string().find(".gmat-tmp-") != std::string::npos) found.push_back(it->path());
-    return found;
-}
-
 DuReport parse_du(const std::string &text) {
     DuReport report;
     std::istringstream lines(text);
@@ -156,22 +132,6 @@ DuReport parse_du(const std::string &text) {
         }
     }
     return report;
-}
-
-bool contains(const std::string &text, const std::string &fragment) { return text.find(fragment) != std::string::npos; }
-
-void RepositoryTest::SetUp() {
-    const auto *info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = std::string(info->test_suite_name()) + "." + info->name();
-    for (char &c : name)
-        if (c == '/') c = '_';
-    dir_ = process_root() / name;
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-}
-
-void RepositoryTest::TearDown() {
-    if (!HasFailure()) fs::remove_all(dir_);
 }
 
 } // namespace gmat::repotest

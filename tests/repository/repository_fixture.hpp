@@ -5,6 +5,7 @@
 #pragma once
 
 #include "child_process.hpp"
+#include "scratch_folder.hpp"
 
 #include <gtest/gtest.h>
 
@@ -17,7 +18,12 @@
 
 namespace gmat::repotest {
 
-using faults::ChildResult;
+using test::ChildProcess;
+using test::ChildResult;
+using test::contains;
+using test::file_bytes;
+using test::temporaries_in;
+using RepositoryTest = test::ScratchFolderTest;
 
 // Runs `gmat -q args...` to completion.
 ChildResult run_gmat(const std::vector<std::string> &args);
@@ -41,14 +47,11 @@ const std::filesystem::path &large_checkpoint();
 // Exports store with every tensor as `type` to out and returns the file's bytes.
 std::vector<uint8_t> export_bytes(const std::filesystem::path &store, const std::string &type,
                                   const std::filesystem::path &out);
-std::vector<uint8_t> file_bytes(const std::filesystem::path &file);
 
 // Blob names under REPO/blobs (temporaries excluded).
 std::set<std::string> blob_names(const std::filesystem::path &repo);
 // Blob names a model's metadata.json references.
 std::set<std::string> model_blobs(const std::filesystem::path &store);
-// Paths under dir whose name marks a gmat temporary.
-std::vector<std::filesystem::path> temporaries_in(const std::filesystem::path &dir);
 std::filesystem::path blob_file(const std::filesystem::path &repo, const std::string &blob);
 
 // `gmat du --bytes` output: per model {tensors, logical, stored, shared, delta}, totals by key.
@@ -57,14 +60,5 @@ struct DuReport {
     std::map<std::string, uint64_t> totals; // models, blobs, logical, stored_on_disk / stored, unreferenced
 };
 DuReport parse_du(const std::string &text);
-
-bool contains(const std::string &text, const std::string &fragment);
-
-class RepositoryTest : public ::testing::Test {
-protected:
-    void SetUp() override;
-    void TearDown() override;
-    std::filesystem::path dir_;
-};
 
 } // namespace gmat::repotest

@@ -34,9 +34,9 @@ protected:
 TEST_F(CrashTest, KilledImportLeavesOnlyCompleteBlobsAndTheNextImportCleansUp) {
     expect_gmat({"import", "-m", family().base.string(), "--into", repo().string(), "--name", "base"});
     const size_t base_blobs = blob_names(repo()).size();
-    faults::ChildProcess child(gmat_binary(), {"-q", "import", "-m", large_checkpoint().string(), "--into",
+    ChildProcess child(gmat_binary(), {"-q", "import", "-m", large_checkpoint().string(), "--into",
                                                repo().string(), "--name", "large"});
-    const bool reached = faults::wait_until(child, [&] {
+    const bool reached = test::wait_until(child, [&] {
         return blob_names(repo()).size() >= base_blobs + 3 && !temporaries_in(repo() / "blobs").empty();
     });
     child.kill_now();
@@ -64,9 +64,9 @@ TEST_F(CrashTest, KilledImportLeavesOnlyCompleteBlobsAndTheNextImportCleansUp) {
 
 TEST_F(CrashTest, GcRemovesTheTemporariesOfAKilledImport) {
     expect_gmat({"import", "-m", family().base.string(), "--into", repo().string(), "--name", "base"});
-    faults::ChildProcess child(gmat_binary(), {"-q", "import", "-m", large_checkpoint().string(), "--into",
+    ChildProcess child(gmat_binary(), {"-q", "import", "-m", large_checkpoint().string(), "--into",
                                                repo().string(), "--name", "large"});
-    faults::wait_until(child, [&] { return !temporaries_in(repo() / "blobs").empty(); });
+    test::wait_until(child, [&] { return !temporaries_in(repo() / "blobs").empty(); });
     child.kill_now();
     child.wait();
     ASSERT_FALSE(temporaries_in(repo()).empty());

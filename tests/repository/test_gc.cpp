@@ -100,9 +100,9 @@ TEST_F(GcTest, ADeltaOnADeltaKeepsItsWholeChainOfBases) {
 }
 
 TEST_F(GcTest, ConcurrentImportsOfOneCheckpointShareEveryBlob) {
-    std::vector<std::unique_ptr<faults::ChildProcess>> imports;
+    std::vector<std::unique_ptr<ChildProcess>> imports;
     for (int i = 0; i < 2; ++i)
-        imports.push_back(std::make_unique<faults::ChildProcess>(
+        imports.push_back(std::make_unique<ChildProcess>(
             gmat_binary(), std::vector<std::string>{"-q", "import", "-m", large_checkpoint().string(), "--into",
                                                     repo().string(), "--name", "copy" + std::to_string(i)}));
     for (auto &child : imports) {
@@ -122,7 +122,7 @@ TEST_F(GcTest, WaitsWhileAnImportHoldsTheLock) {
     ASSERT_GE(fd, 0);
     ASSERT_EQ(::flock(fd, LOCK_SH), 0);
     fs::remove_all(repo() / "models" / "base"); // everything is garbage now
-    faults::ChildProcess gc(gmat_binary(), {"gc", repo().string()});
+    ChildProcess gc(gmat_binary(), {"gc", repo().string()});
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     EXPECT_TRUE(gc.running()) << "gc must wait for the import's lock";
     EXPECT_FALSE(blob_names(repo()).empty()) << "nothing is deleted while an import runs";
@@ -141,7 +141,7 @@ TEST_F(GcTest, AnExportWaitsWhileGcHoldsTheLock) {
     ASSERT_GE(fd, 0);
     ASSERT_EQ(::flock(fd, LOCK_EX), 0); // the way gc holds it
     const fs::path out = dir_ / "base.gguf";
-    faults::ChildProcess exporter(gmat_binary(), {"export", "-m", store("base").string(), "-o", out.string()});
+    ChildProcess exporter(gmat_binary(), {"export", "-m", store("base").string(), "-o", out.string()});
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     EXPECT_TRUE(exporter.running()) << "an export must wait for gc";
     EXPECT_FALSE(fs::exists(out));

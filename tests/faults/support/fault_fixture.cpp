@@ -10,18 +10,7 @@ namespace fs = std::filesystem;
 
 namespace gmat::faults {
 
-namespace {
-fs::path process_root() {
-    static const fs::path root = [] {
-        fs::path p = fs::temp_directory_path() / ("gmat-faults-" + std::to_string(::getpid()));
-        fs::remove_all(p);
-        fs::create_directories(p);
-        std::atexit([] { fs::remove_all(fs::temp_directory_path() / ("gmat-faults-" + std::to_string(::getpid()))); });
-        return p;
-    }();
-    return root;
-}
-} // namespace
+using test::process_root;
 
 fs::path gmat_binary() { return GMAT_CLI_PATH; }
 
@@ -75,27 +64,12 @@ const fs::path &large_store() {
     return store;
 }
 
-std::vector<uint8_t> file_bytes(const fs::path &file) {
-    std::ifstream in(file, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 FileTree tree_bytes(const fs::path &dir) {
     FileTree tree;
     if (!fs::exists(dir)) return tree;
     for (const auto &e : fs::recursive_directory_iterator(dir))
         if (e.is_regular_file()) tree[fs::relative(e.path(), dir).string()] = file_bytes(e.path());
     return tree;
-}
-
-std::vector<fs::path> temporaries_in(const fs::path &dir) {
-    std::vector<fs::path> found;
-    // A running gmat creates, renames and removes entries while this looks:
-    // a vanished entry ends the walk early instead of throwing.
-    std::error_code ec;
-    for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-        if (it->path().filename().string().find(".gmat-tmp-") != std::string::npos) found.push_back(it->path());
-    return found;
 }
 
 void flip_byte(const fs::path &file, uint64_t offset, uint8_t mask) {
@@ -107,22 +81,6 @@ void flip_byte(const fs::path &file, uint64_t offset, uint8_t mask) {
     f.seekp(static_cast<std::streamoff>(offset));
     f.write(&c, 1);
     if (!f) throw std::runtime_error("cannot flip byte " + std::to_string(offset) + " of " + file.string());
-}
-
-bool contains(const std::string &text, const std::string &fragment) { return text.find(fragment) != std::string::npos; }
-
-void FaultTest::SetUp() {
-    const auto *info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = std::string(info->test_suite_name()) + "." + info->name();
-    for (char &c : name)
-        if (c == '/') c = '_';
-    dir_ = process_root() / name;
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-}
-
-void FaultTest::TearDown() {
-    if (!HasFailure()) fs::remove_all(dir_);
 }
 
 } // namespace gmat::faults

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "child_process.hpp"
+#include "scratch_folder.hpp"
 
 #include <reference/reference_scripts.hpp>
 
@@ -16,6 +17,15 @@
 #include <vector>
 
 namespace gmat::faults {
+
+using test::ChildOptions;
+using test::ChildProcess;
+using test::ChildResult;
+using test::contains;
+using test::file_bytes;
+using test::temporaries_in;
+// A fresh scratch folder per test (see tests/support/scratch_folder.hpp).
+using FaultTest = test::ScratchFolderTest;
 
 // build/bin/gmat, which finds the build's plugins in ../lib/gmat/plugins.
 std::filesystem::path gmat_binary();
@@ -37,20 +47,7 @@ const std::filesystem::path &large_store();
 
 using FileTree = std::map<std::string, std::vector<uint8_t>>; // relative path -> bytes
 FileTree tree_bytes(const std::filesystem::path &dir);
-std::vector<uint8_t> file_bytes(const std::filesystem::path &file);
-// Paths under dir (recursively) whose name marks a gmat temporary (".gmat-tmp-").
-std::vector<std::filesystem::path> temporaries_in(const std::filesystem::path &dir);
 // XORs the byte at offset with mask.
 void flip_byte(const std::filesystem::path &file, uint64_t offset, uint8_t mask = 0x01);
-bool contains(const std::string &text, const std::string &fragment);
-
-// A fresh scratch folder per test under a per-process root that is removed at
-// exit; a passing test removes its folder at once.
-class FaultTest : public ::testing::Test {
-protected:
-    void SetUp() override;
-    void TearDown() override;
-    std::filesystem::path dir_;
-};
 
 } // namespace gmat::faults

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace gmat::faults {
+namespace gmat::test {
 
 struct ChildOptions {
     std::optional<uint64_t> file_size_limit; // bytes; writes past it fail with EFBIG
@@ -64,4 +64,4 @@ ChildResult run_child(const std::filesystem::path &program, const std::vector<st
 bool wait_until(ChildProcess &child, const std::function<bool()> &ready,
                 std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
-} // namespace gmat::faults
+} // namespace gmat::test

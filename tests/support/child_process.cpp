@@ -16,7 +16,7 @@
 
 namespace fs = std::filesystem;
 
-namespace gmat::faults {
+namespace gmat::test {
 
 namespace {
 
@@ -146,4 +146,4 @@ bool wait_until(ChildProcess &child, const std::function<bool()> &ready, std::ch
     return false;
 }
 
-} // namespace gmat::faults
+} // namespace gmat::test
