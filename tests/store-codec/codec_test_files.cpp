@@ -6,7 +6,6 @@
 #include <cstring>
 #include <fstream>
 #include <random>
-#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -51,18 +50,6 @@ std::vector<uint8_t> random_bytes(uint64_t n, uint32_t seed) {
     for (auto &b : out) b = static_cast<uint8_t>(rng());
     return out;
 }
-
-void CodecTest::SetUp() {
-    const auto *info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = std::string(info->test_suite_name()) + "-" + info->name();
-    for (char &c : name)
-        if (c == '/') c = '_'; // parameterised tests
-    dir_ = fs::temp_directory_path() / ("gmat-codec-" + std::to_string(::getpid()) + "-" + name);
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-}
-
-void CodecTest::TearDown() { fs::remove_all(dir_); }
 
 fs::path CodecTest::write(const std::string &file, gmat_dtype dtype, const std::vector<uint8_t> &payload,
                           TensorWriteOptions options, uint64_t piece) {
