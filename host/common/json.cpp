@@ -14,31 +14,7 @@
 namespace gmat::json {
 
 namespace {
-// Deeper documents are refused before parsing: code that walks JSON
-// (CopyFrom, the writers) recurses once per level, and pretty-printing makes
-// the written size grow with the square of the depth.
 constexpr size_t kMaxJsonDepth = 256;
-
-void check_depth(std::string_view text, const std::string &context) {
-    size_t depth = 0;
-    bool in_string = false, escaped = false;
-    for (size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (in_string) {
-            if (escaped) escaped = false;
-            else if (c == '\\') escaped = true;
-            else if (c == '"') in_string = false;
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > kMaxJsonDepth)
-                throw GmatError(context + ": JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
-                                " levels at offset " + std::to_string(i));
-        } else if ((c == ']' || c == '}') && depth > 0) {
-            --depth;
-        }
-    }
-}
 
 // The value of the 4 hex digits at text[at], or -1.
 int hex4(std::string_view text, size_t at) {
@@ -56,38 +32,51 @@ int hex4(std::string_view text, size_t at) {
     return value;
 }
 
-// RapidJSON accepts a "\uDC00"-"\uDFFF" escape without a high surrogate
-// before it and stores it as bytes that are not UTF-8, which no JSON reader
-// (RapidJSON included) accepts again once written back: refuse it up front.
-void check_surrogate_escapes(std::string_view text, const std::string &context) {
+// Checks an escape starting at text[i] == '\\' inside a string and returns
+// the index of its last character. RapidJSON accepts a "\uDC00"-"\uDFFF"
+// escape without a high surrogate before it and stores it as bytes that are
+// not UTF-8, which no JSON reader (RapidJSON included) accepts again once
+// written back: it is refused here.
+size_t check_escape(std::string_view text, size_t i, const std::string &context) {
+    if (i + 1 >= text.size() || text[i + 1] != 'u') return i + 1;
+    const int unit = hex4(text, i + 2);
+    if (unit >= 0xD800 && unit <= 0xDBFF && i + 7 < text.size() && text[i + 6] == '\\' && text[i + 7] == 'u') {
+        const int next = hex4(text, i + 8);
+        if (next >= 0xDC00 && next <= 0xDFFF) return i + 11; // a valid pair
+    } else if (unit >= 0xDC00 && unit <= 0xDFFF) {
+        throw GmatError(context + ": invalid JSON at offset " + std::to_string(i) +
+                        ": \\u escape of a UTF-16 low surrogate without a high surrogate before it");
+    }
+    return i + 1;
+}
+
+// One pass over the text before RapidJSON sees it. Deeper documents are
+// refused: code that walks JSON (CopyFrom, the writers) recurses once per
+// level, and pretty-printing makes the written size grow with the square of
+// the depth. Escapes are checked as check_escape says.
+void check_before_parsing(std::string_view text, const std::string &context) {
+    size_t depth = 0;
     bool in_string = false;
     for (size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
-        if (!in_string) {
-            in_string = c == '"';
-            continue;
-        }
-        if (c == '"') {
-            in_string = false;
-        } else if (c == '\\' && i + 1 < text.size()) {
-            if (text[++i] != 'u') continue;
-            const int unit = hex4(text, i + 1);
-            const bool high = unit >= 0xD800 && unit <= 0xDBFF, low = unit >= 0xDC00 && unit <= 0xDFFF;
-            if (high && i + 6 < text.size() && text[i + 5] == '\\' && text[i + 6] == 'u') {
-                const int next = hex4(text, i + 7);
-                if (next >= 0xDC00 && next <= 0xDFFF) i += 6; // a valid pair
-            } else if (low) {
-                throw GmatError(context + ": invalid JSON at offset " + std::to_string(i - 1) +
-                                ": \\u escape of a UTF-16 low surrogate without a high surrogate before it");
-            }
+        if (in_string) {
+            if (c == '\\') i = check_escape(text, i, context);
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > kMaxJsonDepth)
+                throw GmatError(context + ": JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
+                                " levels at offset " + std::to_string(i));
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
         }
     }
 }
 } // namespace
 
 rapidjson::Document parse_text(std::string_view text, const std::string &context) {
-    check_depth(text, context);
-    check_surrogate_escapes(text, context);
+    check_before_parsing(text, context);
     rapidjson::Document doc;
     doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(text.data(), text.size());
     if (doc.HasParseError())

@@ -65,15 +65,7 @@ const Family &family() {
 const fs::path &large_checkpoint() {
     static const fs::path made = [] {
         const fs::path dir = process_root() / "large";
-        reference::CheckpointOptions o;
-        o.hidden = 256;
-        o.intermediate = 704;
-        o.layers = 4;
-        o.heads = 8;
-        o.kv_heads = 4;
-        o.vocab = 4096;
-        o.seed = 3;
-        reference::make_llama_checkpoint(dir, o);
+        reference::make_llama_checkpoint(dir, reference::slow_checkpoint_options());
         return dir;
     }();
     return made;

@@ -33,17 +33,7 @@ const fs::path &checkpoint(const std::string &key, const reference::CheckpointOp
 
 const fs::path &small_checkpoint() { return checkpoint("small", {}); }
 
-const fs::path &large_checkpoint() {
-    reference::CheckpointOptions o;
-    o.hidden = 256;
-    o.intermediate = 704;
-    o.layers = 4;
-    o.heads = 8;
-    o.kv_heads = 4;
-    o.vocab = 4096;
-    o.seed = 3;
-    return checkpoint("large", o);
-}
+const fs::path &large_checkpoint() { return checkpoint("large", reference::slow_checkpoint_options()); }
 
 namespace {
 fs::path import_once(const fs::path &checkpoint, const std::string &name) {

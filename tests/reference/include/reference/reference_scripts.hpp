@@ -31,6 +31,21 @@ struct CheckpointOptions {
     bool rope_scaling_llama3 = false;
 };
 
+// An F32 checkpoint of about 25 MB (4 layers, hidden 256, vocab 4096): big
+// enough that import and export take a noticeable while, for tests that kill
+// or race them.
+inline CheckpointOptions slow_checkpoint_options() {
+    CheckpointOptions o;
+    o.hidden = 256;
+    o.intermediate = 704;
+    o.layers = 4;
+    o.heads = 8;
+    o.kv_heads = 4;
+    o.vocab = 4096;
+    o.seed = 3;
+    return o;
+}
+
 // Writes a random HF checkpoint (config.json, generation_config.json, safetensors).
 void make_llama_checkpoint(const std::filesystem::path &out_dir, const CheckpointOptions &options = {});
 
