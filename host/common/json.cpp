@@ -10,6 +10,8 @@
 #include <cmath>
 #include <fstream>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 namespace gmat::json {
 
@@ -73,6 +75,43 @@ void check_before_parsing(std::string_view text, const std::string &context) {
         }
     }
 }
+
+bool has_non_finite_number(const rapidjson::Value &root) {
+    std::vector<const rapidjson::Value *> todo{&root};
+    while (!todo.empty()) {
+        const rapidjson::Value *v = todo.back();
+        todo.pop_back();
+        if (v->IsDouble() && !std::isfinite(v->GetDouble())) return true;
+        if (v->IsArray())
+            for (const auto &item : v->GetArray()) todo.push_back(&item);
+        else if (v->IsObject())
+            for (const auto &member : v->GetObject()) todo.push_back(&member.value);
+    }
+    return false;
+}
+
+// The path ("metadata.scale", "layers[3]") of the first number that is not
+// finite; only called once has_non_finite_number said there is one, so the
+// common case builds no path strings.
+std::string path_of_non_finite_number(const rapidjson::Value &root) {
+    std::vector<std::pair<const rapidjson::Value *, std::string>> todo{{&root, ""}};
+    while (!todo.empty()) {
+        auto [v, path] = std::move(todo.back());
+        todo.pop_back();
+        if (v->IsDouble() && !std::isfinite(v->GetDouble())) return path.empty() ? "the top level" : path;
+        if (v->IsArray()) {
+            for (rapidjson::SizeType i = v->Size(); i-- > 0;)
+                todo.emplace_back(&(*v)[i], path + "[" + std::to_string(i) + "]");
+        } else if (v->IsObject()) {
+            for (auto m = v->MemberEnd(); m != v->MemberBegin();) {
+                --m;
+                todo.emplace_back(&m->value, (path.empty() ? "" : path + ".") +
+                                                 std::string(m->name.GetString(), m->name.GetStringLength()));
+            }
+        }
+    }
+    return {};
+}
 } // namespace
 
 rapidjson::Document parse_text(std::string_view text, const std::string &context) {
@@ -82,6 +121,12 @@ rapidjson::Document parse_text(std::string_view text, const std::string &context
     if (doc.HasParseError())
         throw GmatError(context + ": invalid JSON at offset " + std::to_string(doc.GetErrorOffset()) + ": " +
                         rapidjson::GetParseError_En(doc.GetParseError()));
+    // RapidJSON turns some numbers beyond a double's range (e.g. 9.8e320
+    // written as "98169400006660000000e301") into infinity instead of
+    // reporting them; no JSON writer can write infinity back.
+    if (has_non_finite_number(doc))
+        throw GmatError(context + ": number at " + path_of_non_finite_number(doc) +
+                        " is beyond the range of a double");
     return doc;
 }
 
@@ -159,7 +204,9 @@ std::string to_pretty_string(const rapidjson::Value &value) {
     rapidjson::StringBuffer buffer;
     rapidjson::PrettyWriter<rapidjson::StringBuffer> writer(buffer);
     writer.SetIndent(' ', 2);
-    value.Accept(writer);
+    if (!value.Accept(writer))
+        throw GmatError("cannot write JSON: the number at " + path_of_non_finite_number(value) +
+                        " is not finite (JSON has no infinity or NaN)");
     return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
 }
 

@@ -4,7 +4,6 @@
 #include "common/json.hpp"
 
 #include <charconv>
-#include <limits>
 
 namespace gmat {
 
@@ -15,12 +14,6 @@ bool ends_with(const std::string &text, const std::string &suffix) {
     return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-uint32_t checked_id(uint64_t id, const std::string &context) {
-    if (id >= uint64_t(std::numeric_limits<int32_t>::max()))
-        throw GmatError(context + ": token id " + std::to_string(id) + " is too large");
-    return static_cast<uint32_t>(id);
-}
-
 // added_tokens.json: {"<content>": id, ...}, written by slow HF tokenizers.
 void collect_added_tokens_json(const TokenizerFolder &folder, std::vector<AddedToken> &out) {
     const auto *root = folder.json("added_tokens.json");
@@ -29,7 +22,7 @@ void collect_added_tokens_json(const TokenizerFolder &folder, std::vector<AddedT
     for (auto it = root->MemberBegin(); it != root->MemberEnd(); ++it) {
         std::string content(it->name.GetString(), it->name.GetStringLength());
         const std::string context = file + ": \"" + content + "\"";
-        const uint32_t id = checked_id(json::require_uint(it->value, context), context);
+        const uint32_t id = checked_token_id(json::require_uint(it->value, context), context);
         if (content.empty()) throw GmatError(file + ": empty token text");
         out.push_back({id, std::move(content), std::nullopt, context});
     }
@@ -56,7 +49,7 @@ void collect_added_tokens_decoder(const TokenizerFolder &folder, std::vector<Add
         const auto *special = find_member(entry, "special");
         std::optional<bool> is_special;
         if (special && !special->IsNull()) is_special = json::require_bool(*special, context + ".special");
-        out.push_back({checked_id(id, context), std::move(content), is_special, context});
+        out.push_back({checked_token_id(id, context), std::move(content), is_special, context});
     }
 }
 

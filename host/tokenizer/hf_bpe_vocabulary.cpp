@@ -31,17 +31,21 @@ bool replaces_metaspace(const rapidjson::Value *section) {
 }
 
 // Builds the id-indexed table of model.vocab; a gap becomes "[PAD{id}]".
-TokenIndex fill_base_table(Vocabulary &vocab, const HfTokenizerJson &tokenizer) {
+TokenIndex fill_base_table(Vocabulary &vocab, const HfTokenizerJson &tokenizer, uint32_t vocab_size) {
     TokenIndex index;
     index.reserve(tokenizer.vocab.size());
     std::vector<bool> taken;
     for (const auto &[text, id] : tokenizer.vocab) {
+        if (vocab_size != 0 && id >= vocab_size)
+            throw GmatError(tokenizer.file + ": model.vocab gives id " + std::to_string(id) + " to \"" + text +
+                            "\", past vocab_size " + std::to_string(vocab_size) +
+                            " (the embedding's rows); it would have no embedding");
         if (id < taken.size() && taken[id])
             throw GmatError(tokenizer.file + ": model.vocab gives id " + std::to_string(id) + " to both \"" +
                             vocab.tokens[id] + "\" and \"" + text + "\"");
+        vocab.set_token(id, text, TokenType::Normal, 0.0f);
         if (id >= taken.size()) taken.resize(size_t(id) + 1, false);
         taken[id] = true;
-        vocab.set_token(id, text, TokenType::Normal, 0.0f);
         index.emplace(text, id);
     }
     return index;
@@ -76,11 +80,11 @@ HfBpeFlavour hf_bpe_flavour(const HfTokenizerJson &tokenizer) {
                     "llama.cpp tokenizer");
 }
 
-Vocabulary hf_bpe_vocabulary(const HfTokenizerJson &tokenizer, const WarningSink &warn) {
+Vocabulary hf_bpe_vocabulary(const HfTokenizerJson &tokenizer, uint32_t vocab_size, const WarningSink &warn) {
     const HfBpeFlavour flavour = hf_bpe_flavour(tokenizer);
     Vocabulary vocab;
     vocab.source = tokenizer.file;
-    const TokenIndex index = fill_base_table(vocab, tokenizer);
+    const TokenIndex index = fill_base_table(vocab, tokenizer, vocab_size);
     check_merges(tokenizer.merges, index, tokenizer.file);
     // An unk_token outside model.vocab (only in added_tokens) is found later by
     // its text through tokenizer_config.json, as HF resolves it.

@@ -22,7 +22,7 @@ enum class HfBpeFlavour { ByteLevel, SentencePieceStyle };
 // Throws GmatError naming the file when the BPE is neither flavour.
 HfBpeFlavour hf_bpe_flavour(const HfTokenizerJson &tokenizer);
 
-Vocabulary hf_bpe_vocabulary(const HfTokenizerJson &tokenizer, const WarningSink &warn);
+Vocabulary hf_bpe_vocabulary(const HfTokenizerJson &tokenizer, uint32_t vocab_size, const WarningSink &warn);
 
 // The flavour-specific halves, given the base table (model.vocab by id) and
 // its text index.

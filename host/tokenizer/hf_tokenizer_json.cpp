@@ -3,18 +3,15 @@
 #include "common/error.hpp"
 #include "common/json.hpp"
 #include "tokenizer/tokenizer_folder.hpp"
+#include "tokenizer/vocabulary.hpp"
 
-#include <limits>
 
 namespace gmat {
 
 namespace {
 
 uint32_t token_id(const rapidjson::Value &value, const std::string &context) {
-    const uint64_t id = json::require_uint(value, context);
-    if (id >= std::numeric_limits<int32_t>::max())
-        throw GmatError(context + ": token id " + std::to_string(id) + " is too large");
-    return static_cast<uint32_t>(id);
+    return checked_token_id(json::require_uint(value, context), context);
 }
 
 std::vector<std::pair<std::string, uint32_t>> parse_vocab(const rapidjson::Value &model, const std::string &file) {

@@ -40,7 +40,15 @@ std::string quoted(const std::string &text) { return "'" + text + "'"; }
 
 std::string padding_token_text(size_t id) { return "[PAD" + std::to_string(id) + "]"; }
 
+uint32_t checked_token_id(uint64_t id, const std::string &context) {
+    if (id >= max_vocabulary_tokens)
+        throw GmatError(context + ": token id " + std::to_string(id) + " is past the " +
+                        std::to_string(max_vocabulary_tokens) + " tokens gmat accepts in a vocabulary");
+    return static_cast<uint32_t>(id);
+}
+
 void Vocabulary::set_token(uint32_t id, std::string text, TokenType type, float score) {
+    checked_token_id(id, source + ": token " + quoted(text));
     if (id >= tokens.size()) pad_to(size_t(id) + 1);
     tokens[id] = std::move(text);
     types[id] = type;

@@ -18,6 +18,11 @@ enum class TokenType : int32_t { Normal = 1, Unknown = 2, Control = 3, UserDefin
 constexpr float added_token_score = -1000.0f;
 constexpr float padding_token_score = -10000.0f;
 
+// The most tokens a vocabulary may reach through token ids (the largest real
+// ones hold about 262k). Ids come from files: without a bound, one id of
+// 4,000,000,000 in a 1 KB tokenizer.json would pad billions of tokens.
+constexpr uint32_t max_vocabulary_tokens = uint32_t(1) << 22;
+
 struct Vocabulary {
     std::string model; // tokenizer.ggml.model: "llama" (SentencePiece) or "gpt2" (byte-level BPE)
     std::string pre;   // tokenizer.ggml.pre
@@ -40,6 +45,7 @@ struct Vocabulary {
 
     // Sets token id (growing the vocabulary with "[PAD{i}]" UNUSED tokens when
     // id is past the end); score is ignored when the vocabulary has no scores.
+    // Throws for an id at or past max_vocabulary_tokens.
     void set_token(uint32_t id, std::string text, TokenType type, float score);
     // Appends "[PAD{i}]" UNUSED tokens until size() == count.
     void pad_to(size_t count);
@@ -52,5 +58,9 @@ struct Vocabulary {
 };
 
 std::string padding_token_text(size_t id);
+
+// id as a token id; throws "<context>: token id N is past the ... tokens gmat
+// accepts in a vocabulary" at or past max_vocabulary_tokens.
+uint32_t checked_token_id(uint64_t id, const std::string &context);
 
 } // namespace gmat

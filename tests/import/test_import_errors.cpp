@@ -67,6 +67,17 @@ TEST_F(ImportErrors, LoneLowSurrogateEscapeIsRefusedButAPairIsRead) {
                         "no tensor of that name");
 }
 
+// RapidJSON parses some numbers beyond a double's range as infinity instead of
+// refusing them, and infinity cannot be written back (found by fuzzing).
+TEST_F(ImportErrors, NumberBeyondDoubleRangeIsRefusedNamingItsPath) {
+    expect_config_error(std::string("{\"metadata\": {\"k\": -0.99e-301, \"scale\": 98169400006660000000e301}, "
+                                    "\"tensor_map\": [") + kEntry + "]}",
+                        "number at metadata.scale is beyond the range of a double");
+    expect_config_error(std::string("{\"metadata\": {\"list\": [1, 2, -98169400006660000000e301]}, "
+                                    "\"tensor_map\": [") + kEntry + "]}",
+                        "number at metadata.list[2] is beyond the range of a double");
+}
+
 TEST_F(ImportErrors, MissingTensorMap) { expect_config_error("{\"block_format\": \"raw\"}", "missing required key 'tensor_map'"); }
 
 TEST_F(ImportErrors, TargetIsNotAUuid) {

@@ -117,7 +117,38 @@ TEST_F(MalformedInputs, VocabSizeBelowTheBaseVocabularyIsAnError) {
     write_byte_level(byte_level);
     TokenizerOptions options;
     options.vocab_size = 100;
-    EXPECT_TRUE(contains(error(options), "vocab_size (the embedding's rows) is 100"));
+    EXPECT_TRUE(contains(error(options), "past vocab_size 100 (the embedding's rows)"));
+}
+
+// Ids come from the file and size the vocabulary: one absurd id must be a
+// clear error, not billions of padding tokens (found by fuzzing).
+TEST_F(MalformedInputs, ModelVocabIdPastVocabSizeIsRefusedNamingTheToken) {
+    folder.write("tokenizer.json", R"({"pre_tokenizer": {"type": "ByteLevel"},
+        "model": {"type": "BPE", "vocab": {"a": 0, "b": 4000000}, "merges": []}})");
+    TokenizerOptions options;
+    options.vocab_size = 1024;
+    const std::string message = error(options);
+    EXPECT_TRUE(contains(message, "tokenizer.json: model.vocab gives id 4000000 to \"b\", past vocab_size 1024"))
+        << message;
+}
+
+TEST_F(MalformedInputs, IdsPastTheLargestVocabularyAreRefusedWithoutVocabSize) {
+    folder.write("tokenizer.json", R"({"pre_tokenizer": {"type": "ByteLevel"},
+        "model": {"type": "BPE", "vocab": {"a": 0, "b": 4000000000}, "merges": []}})");
+    std::string message = error();
+    EXPECT_TRUE(contains(message, "model.vocab[\"b\"]: token id 4000000000 is past the 4194304 tokens gmat accepts"))
+        << message;
+
+    folder.write("tokenizer.json", R"({"added_tokens": [{"id": 3000000000, "content": "<x>"}],
+        "pre_tokenizer": {"type": "ByteLevel"}, "model": {"type": "BPE", "vocab": {"a": 0}, "merges": []}})");
+    message = error();
+    EXPECT_TRUE(contains(message, "added_tokens[0].id: token id 3000000000 is past the 4194304 tokens")) << message;
+
+    // The bound leaves room for the largest real vocabularies (Gemma 3: 262,144).
+    folder.write("tokenizer.json", R"({"pre_tokenizer": {"type": "ByteLevel"},
+        "model": {"type": "BPE", "vocab": {"a": 0, "b": 300000}, "merges": []}})");
+    EXPECT_EQ(error(), "");
+    EXPECT_EQ(out.get<std::vector<std::string>>("tokenizer.ggml.tokens")->size(), 300001u);
 }
 
 TEST_F(MalformedInputs, AddedTokensPastVocabSizeAreDroppedWithAWarning) {
