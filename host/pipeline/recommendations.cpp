@@ -1,6 +1,9 @@
 #include "pipeline/recommendations.hpp"
 
 #include "common/dtype.hpp"
+#include "quant_mix/converter_float_type.hpp"
+#include "quant_mix/lowercase.hpp"
+#include "quant_mix/unquantized_tensors.hpp"
 #include "store/tensor_file_io.hpp"
 
 #include <algorithm>
@@ -92,7 +95,12 @@ std::vector<TensorRecommendation> recommend_types(const Store &store, const Impo
         r.type = r.level == "high" ? rule.high : r.level == "medium" ? rule.medium : rule.low;
         char stat[64];
         std::snprintf(stat, sizeof stat, "octave shift %.4f (%s)", r.octave_shift_ratio, r.level.c_str());
-        if (params < 1000000) {
+        const std::vector<uint64_t> ne(t.shape.rbegin(), t.shape.rend());
+        if (const auto kept = quant_mix::why_kept_unquantized(*name, ne)) {
+            // llama.cpp never quantizes these (MoE routers, ...): keep the type its converter writes.
+            r.type = quant_mix::unquantized_gguf_type(*name, t.shape.size(), quant_mix::lowercase(dtype_name(t.dtype)));
+            r.why = *name + ": " + *kept + ", which llama.cpp never quantizes -> " + r.type + "; " + stat;
+        } else if (params < 1000000) {
             r.type = "q8_0";
             r.why = *name + ": small tensor (" + std::to_string(params) + " < 1M params) -> q8_0; " + stat;
         } else {

@@ -114,5 +114,34 @@ TEST(Mixtral, ACorruptExpertStopsTheExportNamingIt) {
     }
 }
 
+// `gmat export --generate-config` on an MoE store: the routers keep the type
+// llama.cpp's converter gives them (F32; llama.cpp never quantizes them) and
+// the generated config exports.
+TEST(Mixtral, GeneratedConfigKeepsRoutersF32AndExports) {
+    const ArchModel &m = mixtral();
+    const Store store = Store::open(m.store);
+    std::vector<std::pair<std::string, std::string>> comments;
+    const ExportConfig config = default_export_config(store, architecture_plugins(), &comments);
+    const StoredTensor *router = store.find_name("model.layers.0.block_sparse_moe.gate.weight");
+    ASSERT_NE(router, nullptr);
+    std::string router_type, router_why;
+    for (const auto &[uuid, type] : config.per_tensor)
+        if (uuid == router->uuid) router_type = type;
+    for (const auto &[uuid, why] : comments)
+        if (uuid == router->uuid) router_why = why;
+    EXPECT_EQ(router_type, "f32");
+    EXPECT_NE(router_why.find("MoE router"), std::string::npos) << router_why;
+
+    const ExportPlan plan = plan_export(store, config, "generated config", architecture_plugins(), {});
+    ExportRunOptions options;
+    options.output = m.dir / "generated-config.gguf";
+    options.progress = false;
+    std::ostringstream log;
+    run_export(store, plan, config, architecture_plugins(), options, log);
+    const auto types = gguf_tensor_types(options.output);
+    EXPECT_EQ(types.at("blk.0.ffn_gate_inp.weight"), 0u); // F32
+    EXPECT_EQ(types.at("blk.1.ffn_gate_inp.weight"), 0u);
+}
+
 } // namespace
 } // namespace gmat::test
