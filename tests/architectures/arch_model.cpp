@@ -40,11 +40,6 @@ std::vector<float> read_f32_file(const fs::path &file) {
 }
 } // namespace
 
-const PluginRegistry &architecture_plugins() {
-    static const PluginRegistry registry = PluginRegistry::load({GMAT_TEST_PLUGIN_DIR});
-    return registry;
-}
-
 ArchModel make_arch_model(const std::string &hf_class, const std::vector<std::string> &extra_args) {
     ArchModel m;
     m.hf_class = hf_class;
@@ -58,23 +53,14 @@ ArchModel make_arch_model(const std::string &hf_class, const std::vector<std::st
     import.output_dir = m.dir;
     import.progress = false;
     std::ostringstream log;
-    m.store = run_import(architecture_plugins(), import, log).store;
+    m.store = run_import(build_plugins(), import, log).store;
     for (int i = 0; i < 32; ++i) m.tokens.push_back((i * 97 + 3) % 512);
     return m;
 }
 
 fs::path export_model(const ArchModel &model, const std::string &default_type) {
     const fs::path out = model.dir / (default_type + ".gguf");
-    const Store store = Store::open(model.store);
-    const ExportConfig config = parse_export_config_text(
-        R"({"quantization": {"default_type": ")" + default_type + R"("}})", "test config");
-    const ExportPlan plan = plan_export(store, config, "test config", architecture_plugins(), {});
-    ExportRunOptions options;
-    options.output = out;
-    options.threads = 2;
-    options.progress = false;
-    std::ostringstream log;
-    run_export(store, plan, config, architecture_plugins(), options, log);
+    export_in_process(model.store, default_type_config(default_type), out);
     return out;
 }
 

@@ -3,7 +3,7 @@
 // reference logits (arch_reference.py) of the same tokens.
 #pragma once
 
-#include "plugins/plugin_registry.hpp"
+#include "in_process_export.hpp" // build_plugins, export_in_process
 
 #include <cstdint>
 #include <filesystem>
@@ -12,7 +12,6 @@
 
 namespace gmat::test {
 
-const PluginRegistry &architecture_plugins();
 
 struct ArchModel {
     std::string hf_class;

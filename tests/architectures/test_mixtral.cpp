@@ -71,7 +71,7 @@ TEST(Mixtral, AMissingExpertIsAPlanError) {
     ExportPlanOptions options;
     options.skip_tensors = {"model.layers.1.block_sparse_moe.experts.1.w2.weight"};
     try {
-        plan_export(store, config_of("f32"), "test config", architecture_plugins(), options);
+        plan_export(store, config_of("f32"), "test config", build_plugins(), options);
         FAIL() << "planning without expert 1 succeeded";
     } catch (const GmatError &e) {
         EXPECT_NE(std::string(e.what()).find("blk.1.ffn_down_exps.weight"), std::string::npos) << e.what();
@@ -98,15 +98,8 @@ TEST(Mixtral, ACorruptExpertStopsTheExportNamingIt) {
         f.seekp(at);
         f.put(static_cast<char>(byte ^ 0x5a));
     }
-    const ExportConfig config = config_of("q8_0");
-    const ExportPlan plan = plan_export(store, config, "test config", architecture_plugins(), {});
-    ExportRunOptions options;
-    options.output = copy.parent_path() / "corrupt.gguf";
-    options.threads = 2;
-    options.progress = false;
-    std::ostringstream log;
     try {
-        run_export(store, plan, config, architecture_plugins(), options, log);
+        export_in_process(copy, default_type_config("q8_0"), copy.parent_path() / "corrupt.gguf");
         FAIL() << "exporting a corrupt expert succeeded";
     } catch (const GmatError &e) {
         EXPECT_NE(std::string(e.what()).find(t->uuid), std::string::npos) << e.what();
@@ -121,7 +114,7 @@ TEST(Mixtral, GeneratedConfigKeepsRoutersF32AndExports) {
     const ArchModel &m = mixtral();
     const Store store = Store::open(m.store);
     std::vector<std::pair<std::string, std::string>> comments;
-    const ExportConfig config = default_export_config(store, architecture_plugins(), &comments);
+    const ExportConfig config = default_export_config(store, build_plugins(), &comments);
     const StoredTensor *router = store.find_name("model.layers.0.block_sparse_moe.gate.weight");
     ASSERT_NE(router, nullptr);
     std::string router_type, router_why;
@@ -132,12 +125,12 @@ TEST(Mixtral, GeneratedConfigKeepsRoutersF32AndExports) {
     EXPECT_EQ(router_type, "f32");
     EXPECT_NE(router_why.find("MoE router"), std::string::npos) << router_why;
 
-    const ExportPlan plan = plan_export(store, config, "generated config", architecture_plugins(), {});
+    const ExportPlan plan = plan_export(store, config, "generated config", build_plugins(), {});
     ExportRunOptions options;
     options.output = m.dir / "generated-config.gguf";
     options.progress = false;
     std::ostringstream log;
-    run_export(store, plan, config, architecture_plugins(), options, log);
+    run_export(store, plan, config, build_plugins(), options, log);
     const auto types = gguf_tensor_types(options.output);
     EXPECT_EQ(types.at("blk.0.ffn_gate_inp.weight"), 0u); // F32
     EXPECT_EQ(types.at("blk.1.ffn_gate_inp.weight"), 0u);

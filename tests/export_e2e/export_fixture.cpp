@@ -27,11 +27,6 @@ fs::path scratch_root() {
 }
 } // namespace
 
-const PluginRegistry &build_plugins() {
-    static const PluginRegistry registry = PluginRegistry::load({GMAT_TEST_PLUGIN_DIR});
-    return registry;
-}
-
 fs::path scratch_path(const std::string &name) { return scratch_root() / name; }
 
 fs::path import_checkpoint(const fs::path &dir, const reference::CheckpointOptions &options) {
@@ -64,23 +59,12 @@ const ExportedModel &llama_model(const std::string &dtype) {
     return models.emplace(dtype, std::move(m)).first->second;
 }
 
-std::string default_type_config(const std::string &type) {
-    return R"({"quantization": {"default_type": ")" + type + R"("}})";
-}
-
 ExportSummary export_store(const fs::path &store_dir, const std::string &config_json, const fs::path &output,
                            unsigned threads, std::optional<uint64_t> shard_size) {
-    const Store store = Store::open(store_dir);
-    const ExportConfig config = parse_export_config_text(config_json, "test config");
-    ExportPlanOptions plan_options;
-    plan_options.shard_size_bytes = shard_size;
-    const ExportPlan plan = plan_export(store, config, "test config", build_plugins(), plan_options);
-    ExportRunOptions options;
-    options.output = output;
+    InProcessExport options;
     options.threads = threads;
-    options.progress = false;
-    std::ostringstream log;
-    return run_export(store, plan, config, build_plugins(), options, log);
+    options.plan.shard_size_bytes = shard_size;
+    return export_in_process(store_dir, config_json, output, options);
 }
 
 } // namespace gmat::test

@@ -5,6 +5,7 @@
 #include "config/export_config.hpp"
 #include "pipeline/export_pipeline.hpp"
 #include "plugins/plugin_registry.hpp"
+#include "in_process_export.hpp" // build_plugins, default_type_config, export_in_process
 #include "store/store.hpp"
 
 #include <gtest/gtest.h>
@@ -17,8 +18,6 @@
 
 namespace gmat::test {
 
-const PluginRegistry &build_plugins();
-
 struct ExportedModel {
     std::filesystem::path dir;      // scratch folder
     std::filesystem::path hf;       // the HF checkpoint
@@ -28,10 +27,6 @@ struct ExportedModel {
 
 // Builds (once per process) the checkpoint and its store. dtype: f32, f16 or bf16.
 const ExportedModel &llama_model(const std::string &dtype = "f32");
-
-// The export config JSON that only sets the default type:
-// {"quantization": {"default_type": "<type>"}}.
-std::string default_type_config(const std::string &type);
 
 // Exports store with a config JSON text to `output`, quietly; returns the summary.
 ExportSummary export_store(const std::filesystem::path &store, const std::string &config_json,

@@ -6,29 +6,21 @@
 // tensor. A flip export does not refuse must be harmless: the GGUF is
 // byte-identical to the one from the intact store.
 #include "fault_fixture.hpp"
+#include "in_process_export.hpp"
 
 #include "common/error.hpp"
-#include "config/export_config.hpp"
-#include "pipeline/export_pipeline.hpp"
-#include "pipeline/export_plan.hpp"
 #include "store/store.hpp"
 #include "store/tensor_file_io.hpp"
 
 #include <fstream>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
 
 namespace gmat::faults {
 namespace {
-
-const PluginRegistry &build_plugins() {
-    static const PluginRegistry registry = PluginRegistry::load({GMAT_TEST_PLUGIN_DIR});
-    return registry;
-}
 
 // A checkpoint small enough to export hundreds of times a second (f32 output).
 const fs::path &tiny_checkpoint() {
@@ -43,23 +35,14 @@ const fs::path &tiny_checkpoint() {
     return checkpoint("tiny", o);
 }
 
-constexpr const char *kConfig = R"({"quantization": {"default_type": "f32"}})";
-
 // Exports store to output in-process; the error message, or nothing on success.
 std::optional<std::string> try_export(const fs::path &store_dir, const fs::path &output,
                                       const std::vector<std::string> &skip = {}) {
     try {
-        const Store store = Store::open(store_dir);
-        const ExportConfig config = parse_export_config_text(kConfig, "test config");
-        ExportPlanOptions plan_options;
-        plan_options.skip_tensors = skip;
-        const ExportPlan plan = plan_export(store, config, "test config", build_plugins(), plan_options);
-        ExportRunOptions options;
-        options.output = output;
+        test::InProcessExport options;
         options.threads = 1;
-        options.progress = false;
-        std::ostringstream log;
-        run_export(store, plan, config, build_plugins(), options, log);
+        options.plan.skip_tensors = skip;
+        test::export_in_process(store_dir, test::default_type_config("f32"), output, options);
         return std::nullopt;
     } catch (const GmatError &e) {
         return std::string(e.what());

@@ -1,6 +1,8 @@
 // Importance matrices in llama.cpp's two file forms steer quantization: the
 // importance-weighted error drops against an export without one, and is no
 // worse than ggml's own imatrix-aware quantizer on the same data.
+#include "in_process_export.hpp"
+
 #include "common/dtype.hpp"
 #include "common/error.hpp"
 #include "config/export_config.hpp"
@@ -27,10 +29,7 @@ namespace fs = std::filesystem;
 namespace gmat {
 namespace {
 
-const PluginRegistry &plugins() {
-    static const PluginRegistry r = PluginRegistry::load({GMAT_TEST_PLUGIN_DIR});
-    return r;
-}
+using test::build_plugins;
 
 // Tensors whose rows are stored unpermuted, so store values compare directly.
 const std::vector<std::string> kChecked = {"blk.0.ffn_up.weight", "blk.1.ffn_down.weight", "blk.0.attn_v.weight",
@@ -53,7 +52,7 @@ protected:
         import.output_dir = dir_;
         import.progress = false;
         std::ostringstream log;
-        store_ = run_import(plugins(), import, log).store;
+        store_ = run_import(build_plugins(), import, log).store;
         write_imatrix_files();
     }
     static void TearDownTestSuite() { fs::remove_all(dir_); }
@@ -71,7 +70,7 @@ protected:
         const Store store = Store::open(store_);
         ExportConfig config;
         config.default_type = "f32";
-        const ExportPlan plan = plan_export(store, config, "t", plugins(), {});
+        const ExportPlan plan = plan_export(store, config, "t", build_plugins(), {});
         std::vector<std::pair<std::string, uint64_t>> out;
         for (const auto &t : plan.tensors)
             if (t.shape.size() == 2) out.emplace_back(t.gguf_name, t.n_cols);
@@ -80,7 +79,7 @@ protected:
 
     static void write_imatrix_files() {
         constexpr float kCalls = 10.0f;
-        OutputWriter gguf = plugins().create_writer("gguf", dir_ / "imatrix.gguf", 1);
+        OutputWriter gguf = build_plugins().create_writer("gguf", dir_ / "imatrix.gguf", 1);
         gguf.set("imatrix.datasets", std::vector<std::string>{"calibration.txt"});
         gguf.set("imatrix.chunk_count", uint32_t{10});
         gguf.set("imatrix.chunk_size", uint32_t{512});
@@ -114,15 +113,8 @@ protected:
         std::string json = R"({"quantization": {"default_type": ")" + type + R"(", "scale_optimization": ")" + strategy + R"("})";
         if (!imatrix.empty()) json += R"(, "imatrix": ")" + imatrix + "\"";
         json += "}";
-        const ExportConfig config = parse_export_config_text(json, "test");
-        const Store store = Store::open(store_);
-        const ExportPlan plan = plan_export(store, config, "test", plugins(), {});
-        ExportRunOptions options;
-        options.output = dir_ / name;
-        options.progress = false;
-        std::ostringstream log;
-        run_export(store, plan, config, plugins(), options, log);
-        return options.output;
+        test::export_in_process(store_, json, dir_ / name);
+        return dir_ / name;
     }
 
     static std::vector<float> source_values(const std::string &gguf_name) {
@@ -199,7 +191,7 @@ class ImatrixTypes : public ImportanceMatrixTest, public ::testing::WithParamInt
 
 TEST_P(ImatrixTypes, WeightedErrorDropsAndMatchesGgml) {
     const std::string type = GetParam();
-    const QuantType *q = plugins().find_quant_type(type);
+    const QuantType *q = build_plugins().find_quant_type(type);
     if (!q) GTEST_SKIP() << "no plugin provides " << type;
     ASSERT_TRUE(q->uses_importance()) << type;
     const double without = gguf_error(export_with(type, "", type + "-plain.gguf"));

@@ -2,13 +2,11 @@
 // block format imports losslessly with one notice line, and exports from a
 // zstd store are byte-identical to exports from a raw store of the same
 // checkpoint (Q/K rows of Llama are read permuted, so random reads count).
+#include "in_process_export.hpp"
+
 #include "common/error.hpp"
-#include "config/export_config.hpp"
 #include "config/import_config.hpp"
-#include "pipeline/export_pipeline.hpp"
-#include "pipeline/export_plan.hpp"
 #include "pipeline/import_pipeline.hpp"
-#include "plugins/plugin_registry.hpp"
 #include "store/store.hpp"
 #include "store/tensor_file_io.hpp"
 
@@ -25,11 +23,6 @@ namespace fs = std::filesystem;
 
 namespace gmat::test {
 namespace {
-
-const PluginRegistry &plugins() {
-    static const PluginRegistry registry = PluginRegistry::load({GMAT_TEST_PLUGIN_DIR});
-    return registry;
-}
 
 fs::path scratch() {
     static const fs::path root = [] {
@@ -68,23 +61,15 @@ fs::path import_store(const std::string &name, std::optional<std::string> block_
     options.progress = false;
     options.threads = 2;
     std::ostringstream log;
-    const fs::path store = run_import(plugins(), options, log).store;
+    const fs::path store = run_import(build_plugins(), options, log).store;
     if (log_text) *log_text = log.str();
     return store;
 }
 
 std::vector<uint8_t> export_bytes(const fs::path &store_dir, const std::string &type) {
-    const Store store = Store::open(store_dir);
-    const std::string json = R"({"quantization": {"default_type": ")" + type + R"("}})";
-    const ExportConfig config = parse_export_config_text(json, "test config");
-    const ExportPlan plan = plan_export(store, config, "test config", plugins(), {});
-    ExportRunOptions options;
-    options.output = store_dir.parent_path() / (type + ".gguf");
-    options.threads = 2;
-    options.progress = false;
-    std::ostringstream log;
-    run_export(store, plan, config, plugins(), options, log);
-    std::ifstream in(options.output, std::ios::binary);
+    const fs::path output = store_dir.parent_path() / (type + ".gguf");
+    export_in_process(store_dir, default_type_config(type), output);
+    std::ifstream in(output, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
@@ -95,7 +80,7 @@ size_t count(const std::string &text, const std::string &what) {
 }
 
 TEST(CodecPipeline, ASeedBlockFormatImportsLosslesslyIntoZstdWithOneNotice) {
-    const SourceReader source = plugins().open_reader(checkpoint());
+    const SourceReader source = build_plugins().open_reader(checkpoint());
     ImportConfig config = generate_import_config(source, checkpoint() / "config.json");
     config.block_format = "B8x8";
     const fs::path config_file = scratch() / "b8x8.json";
