@@ -5,7 +5,6 @@
 #include "tokenizer/tokenizer_folder.hpp"
 #include "tokenizer/vocabulary.hpp"
 
-
 namespace gmat {
 
 namespace {

@@ -48,7 +48,9 @@ uint32_t checked_token_id(uint64_t id, const std::string &context) {
 }
 
 void Vocabulary::set_token(uint32_t id, std::string text, TokenType type, float score) {
-    checked_token_id(id, source + ": token " + quoted(text));
+    // Readers check ids as they parse them; this guards other callers without
+    // building a message for each of a vocabulary's tokens.
+    if (id >= max_vocabulary_tokens) checked_token_id(id, source + ": token " + quoted(text)); // throws
     if (id >= tokens.size()) pad_to(size_t(id) + 1);
     tokens[id] = std::move(text);
     types[id] = type;
