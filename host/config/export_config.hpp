@@ -13,8 +13,8 @@ namespace gmat {
 
 struct ExportConfig {
     std::string target_format = "gguf";
-    std::string default_type = "q8_0";          // a mix (q4_k_m) or a block type (q8_0)
-    std::string scale_optimization = "trellis"; // "standard" or "trellis"
+    std::string default_type = "q8_0";           // a mix (q4_k_m) or a block type (q8_0)
+    std::string scale_optimization = "standard"; // or "trellis": slower, see README
     double trellis_lambda = 0.3;
     // Keys are tensor UUIDs, GGUF tensor names, or regular expressions over
     // GGUF names; UUID beats name beats regex, first regex in file order wins.

@@ -88,6 +88,9 @@ TEST(ExportConfig, GeneratedConfigFollowsTheSeedsRolesReparsesAndExports) {
     EXPECT_EQ(reparsed.per_tensor, generated.per_tensor);
     EXPECT_EQ(reparsed.tensor_map, generated.tensor_map);
     EXPECT_EQ(reparsed.default_type, generated.default_type);
+    // The fast search: trellis takes more than twice standard's export time,
+    // the most a default may spend for its KL gain (README, Fidelity).
+    EXPECT_EQ(reparsed.scale_optimization, "standard");
     auto type_of = [&](const std::string &hf) {
         const std::string uuid = tensor_uuid_for(hf);
         for (const auto &[k, v] : reparsed.per_tensor)

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Fidelity harness: what a quantized model "feels". Imports an HF checkpoint
+# with gmat, exports F32 and each type, quantizes the F32 GGUF with llama.cpp's
+# llama_model_quantize (the npm oracle), runs every file in llama.cpp over a
+# natural-text prompt and prints per type: mean KL divergence of the next-token
+# distributions from the F32 model's, top-1 agreement, file size, for gmat and
+# llama.cpp, and the ratios (bench/fidelity/fidelity_compare).
+#
+# Usage: bench/fidelity/fidelity.sh [options]
+#   --model DIR          HF checkpoint (default: stories15M, installed into
+#                        .deps/stories15m by scripts/install-stories15m.sh)
+#   --types LIST         comma-separated mixes (default: the 16 of the README table)
+#   --strategy S         scale_optimization of gmat's profiles: standard, trellis,
+#                        or generated (default: what `export --generate-config` writes)
+#   --prompt FILE        natural text, tokenized by the model's tokenizer
+#                        (default: bench/fidelity/prompt.txt)
+#   --threads N          (default: 2)
+#   --max-kl-ratio R     exit 1 when a type's gmat KL exceeds R x llama.cpp's
+#   --work DIR           keep the store and the GGUF files there (default: a
+#                        temporary folder, removed at the end)
+#   --imatrix FILE       pass an importance matrix to gmat's export (llama.cpp's
+#                        side quantizes without one)
+# Environment: GMAT_BUILD_DIR (default: build/) holds bin/gmat and bin/fidelity_compare.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+build="${GMAT_BUILD_DIR:-$root/build}"
+gmat="$build/bin/gmat"
+compare="$build/bin/fidelity_compare"
+model=""
+types="q8_0,q6_k,q5_k_m,q5_k_s,q5_0,q5_1,q4_k_m,q4_k_s,q4_0,q4_1,q3_k_l,q3_k_m,q3_k_s,q2_k,iq4_nl,iq4_xs"
+strategy=generated
+prompt="$root/bench/fidelity/prompt.txt"
+threads=2
+max_ratio=""
+work=""
+imatrix=""
+while (($#)); do
+  case "$1" in
+    --model) model="$2"; shift 2 ;;
+    --types) types="$2"; shift 2 ;;
+    --strategy) strategy="$2"; shift 2 ;;
+    --prompt) prompt="$2"; shift 2 ;;
+    --threads) threads="$2"; shift 2 ;;
+    --max-kl-ratio) max_ratio="$2"; shift 2 ;;
+    --work) work="$2"; shift 2 ;;
+    --imatrix) imatrix="$2"; shift 2 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "fidelity.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+case "$strategy" in standard|trellis|generated) ;; *) echo "fidelity.sh: --strategy must be standard, trellis or generated" >&2; exit 2 ;; esac
+for tool in "$gmat" "$compare"; do
+  [[ -x "$tool" ]] || { echo "fidelity.sh: missing $tool (scripts/build.sh builds it; needs the llama.cpp oracle)" >&2; exit 1; }
+done
+if [[ -z "$model" ]]; then
+  "$root/scripts/install-stories15m.sh"
+  model="$root/.deps/stories15m/hf"
+fi
+[[ -f "$model/config.json" ]] || { echo "fidelity.sh: $model has no config.json (not an HF checkpoint)" >&2; exit 1; }
+if [[ -z "$work" ]]; then
+  work="$(mktemp -d)"
+  trap 'rm -rf "$work"' EXIT
+fi
+mkdir -p "$work"
+python="/usr/bin/python3"
+[[ -x "$python" ]] || python=python3
+
+"$gmat" import -m "$model" -o "$work" -q -t "$threads" --force
+store="$work/model.gmat"
+if [[ "$strategy" == generated ]]; then
+  "$gmat" export -m "$store" --generate-config -c "$work/generated.json" -q
+  strategy="$("$python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["quantization"].get("scale_optimization", "standard"))' "$work/generated.json")"
+fi
+export_type() { # export_type TYPE OUT.gguf
+  local config="$work/export-$1.json"
+  echo "{\"quantization\": {\"default_type\": \"$1\", \"scale_optimization\": \"$strategy\"}}" > "$config"
+  "$gmat" export -m "$store" -c "$config" -o "$2" -q -t "$threads" ${imatrix:+--imatrix "$imatrix"}
+}
+export_type f32 "$work/f32.gguf"
+pairs=()
+IFS=',' read -r -a type_list <<< "$types"
+for t in "${type_list[@]}"; do
+  export_type "$t" "$work/gmat-$t.gguf"
+  pairs+=("$t=$work/gmat-$t.gguf")
+done
+echo "gmat scale_optimization: $strategy$([[ -n "$imatrix" ]] && echo ", imatrix $imatrix"); $(date -u +%Y-%m-%d)"
+"$compare" --f32 "$work/f32.gguf" --prompt "$prompt" --work "$work" --threads "$threads" \
+  ${max_ratio:+--max-kl-ratio "$max_ratio"} "${pairs[@]}"
