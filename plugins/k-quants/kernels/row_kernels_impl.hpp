@@ -19,7 +19,7 @@ template <class Block, class Plan, void (*PlanFn)(const float *, const SearchOpt
 static void quantize_row(const float *x, uint64_t n_blocks, const SearchOptions &options, void *out) {
     auto *dst = static_cast<unsigned char *>(out);
     SearchOptions block_options = options;
-    if (options.importance) block_options.row_mean_square = mean_square(x, n_blocks * kSuperBlock);
+    block_options.row_mean_square = mean_square(x, n_blocks * kSuperBlock); // the weights' scale
     for (uint64_t b = 0; b < n_blocks; ++b) {
         if (options.importance) block_options.importance = options.importance + b * kSuperBlock;
         Plan plan;

@@ -7,7 +7,7 @@ struct SearchOptions {
     bool trellis = false;          // gmat_scale_strategy GMAT_SCALE_TRELLIS
     float lambda = 0.3f;           // trellis_lambda, see README.md
     const float *importance = nullptr; // this row's columns of the importance vector, or null
-    float row_mean_square = 0.0f;      // mean of x^2 over the row (set with importance)
+    float row_mean_square = 0.0f;      // mean of x^2 over the row
 };
 
 } // namespace gmat::kquants
