@@ -4,7 +4,8 @@
 # model, same mix, same threads. Prints both times, the ratio, and peak RSS.
 #
 # Usage: bench/e2e/bench_import_export.sh [MIX] [THREADS] [SIZE]
-#   MIX: q8_0 (default), q4_k_m, ...   SIZE: small (default) | medium | large
+#   MIX: q8_0 (default), q4_k_m, ...   SIZE: small (default) | medium | large |
+#   80m (16 layers, 83M parameters) | 850m (16 layers, 852M parameters)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="${GMAT_BUILD_DIR:-$root/build}"
@@ -20,6 +21,8 @@ case "$size" in
   small)  dims=(--hidden 512 --intermediate 1536 --layers 4 --heads 8 --kv-heads 4 --vocab 8192) ;;
   medium) dims=(--hidden 1024 --intermediate 2816 --layers 8 --heads 16 --kv-heads 4 --vocab 32000) ;;
   large)  dims=(--hidden 2048 --intermediate 5632 --layers 12 --heads 16 --kv-heads 4 --vocab 32000) ;;
+  80m)    dims=(--hidden 512 --intermediate 1536 --layers 16 --heads 8 --kv-heads 4 --vocab 32000) ;;
+  850m)   dims=(--hidden 2048 --intermediate 5632 --layers 16 --heads 16 --kv-heads 4 --vocab 32000) ;;
   *) echo "unknown size $size" >&2; exit 2 ;;
 esac
 work="$(mktemp -d)"
@@ -36,13 +39,16 @@ measure() { # prints "seconds max_rss_kb"; stops the script when the command fai
 }
 [[ -x "$timer" ]] || { echo "missing $timer: build with GMAT_BUILD_BENCH=ON" >&2; exit 1; }
 read -r import_s import_rss < <(measure "$gmat" import -m "$work/hf" -o "$work/store" -q -t "$threads")
-echo "{\"quantization\": {\"default_type\": \"$mix\", \"scale_optimization\": \"standard\"}}" > "$work/export.json"
+# The scale strategy of the profile `export --generate-config` writes (what a user's first export runs).
+"$gmat" export -m "$work/store/model.gmat" --generate-config -c "$work/generated.json" -q >/dev/null
+strategy="$("$python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["quantization"]["scale_optimization"])' "$work/generated.json")"
+echo "{\"quantization\": {\"default_type\": \"$mix\", \"scale_optimization\": \"$strategy\"}}" > "$work/export.json"
 read -r export_s export_rss < <(measure "$gmat" export -m "$work/store/model.gmat" -c "$work/export.json" -o "$work/gmat.gguf" -q -t "$threads")
 echo '{"quantization": {"default_type": "bf16"}}' > "$work/bf16.json"
 "$gmat" export -m "$work/store/model.gmat" -c "$work/bf16.json" -o "$work/bf16.gguf" -q >/dev/null
 read -r llama_s llama_rss < <(measure "$timer" "$work/bf16.gguf" "$work/llama.gguf" "${ftype[$mix]}" "$threads")
 gmat_s=$(echo "$import_s + $export_s" | bc -l)
-printf 'model: %s BF16 (%s), mix %s, %s threads\n' "$(du -sh "$work/hf" | cut -f1)" "$size" "$mix" "$threads"
+printf 'model: %s BF16 (%s), mix %s (%s), %s threads\n' "$(du -sh "$work/hf" | cut -f1)" "$size" "$mix" "$strategy" "$threads"
 printf 'gmat import            %8.2f s  peak RSS %6d MB\n' "$import_s" $((import_rss / 1024))
 printf 'gmat export            %8.2f s  peak RSS %6d MB\n' "$export_s" $((export_rss / 1024))
 printf 'llama_model_quantize   %8.2f s  peak RSS %6d MB\n' "$llama_s" $((llama_rss / 1024))
