@@ -36,6 +36,7 @@ void time_dequantize(QuantMeasurement &out, const GeneratedMatrix &m, const Benc
                        [&](uint64_t begin, uint64_t end) { decode(begin, end, restored.data() + begin * m.cols); });
     });
     out.relative_rmse = relative_rmse(m.values.data(), restored.data(), m.values.size());
+    out.weighted_relative_rmse = weighted_relative_rmse(m.values.data(), restored.data(), m.rows, m.cols);
 }
 
 } // namespace

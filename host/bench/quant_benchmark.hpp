@@ -31,6 +31,7 @@ struct KernelTiming {
 struct QuantMeasurement {
     KernelTiming quantize, dequantize;
     double relative_rmse = 0;
+    double weighted_relative_rmse = 0; // w = 3 + x^2 / sigma2, see reconstruction_error.hpp
     std::vector<uint8_t> bytes; // the quantized matrix
 };
 

@@ -97,12 +97,17 @@ void run(GlobalOptions &global, const BenchArgs &args) {
     const bench::QuantMeasurement ours = bench::measure_gmat(type, matrix, settings);
     print_measurement("gmat", ours, values);
     if (!unavailable.empty()) {
+        std::printf("\nweighted relative RMSE (w = 3 + x^2/sigma2): gmat %.6f\n", ours.weighted_relative_rmse);
         std::printf("\n%s\n", unavailable.c_str());
         return;
     }
     const bench::QuantMeasurement theirs = bench::measure_ggml(*ggml, type, matrix, settings);
     print_measurement("ggml", theirs, values);
     print_ratios(ours, theirs, values);
+    std::printf("\nweighted relative RMSE (w = 3 + x^2/sigma2): gmat %.6f, ggml %.6f, gmat/ggml %.3fx\n",
+                ours.weighted_relative_rmse, theirs.weighted_relative_rmse,
+                theirs.weighted_relative_rmse > 0 ? ours.weighted_relative_rmse / theirs.weighted_relative_rmse
+                                                  : (ours.weighted_relative_rmse > 0 ? INFINITY : 1.0));
     std::printf("\nggml %s from %s\n", ggml->version().c_str(), ggml->path().c_str());
 }
 
