@@ -45,6 +45,24 @@ double relative_weighted_rmse(const Matrix &x, const std::vector<float> &y, cons
     return std::sqrt(relative_weighted_error(x, y, importance));
 }
 
+double relative_value_weighted_rmse(const Matrix &x, const std::vector<float> &y) {
+    double error = 0, reference = 0;
+    for (uint64_t r = 0; r < x.rows; ++r) {
+        const float *xr = x.values.data() + r * x.cols;
+        const float *yr = y.data() + r * x.cols;
+        double sigma2 = 0;
+        for (uint64_t c = 0; c < x.cols; ++c) sigma2 += double(xr[c]) * xr[c];
+        sigma2 /= double(x.cols);
+        for (uint64_t c = 0; c < x.cols; ++c) {
+            const double w = sigma2 > 0 ? 3.0 + double(xr[c]) * xr[c] / sigma2 : 1.0;
+            const double d = double(xr[c]) - double(yr[c]);
+            error += w * d * d;
+            reference += w * double(xr[c]) * xr[c];
+        }
+    }
+    return std::sqrt(ratio(error, reference));
+}
+
 double relative_mean_error(const Matrix &x, const std::vector<float> &y, uint64_t sub_block) {
     double error = 0, reference = 0;
     for (size_t start = 0; start < x.values.size(); start += sub_block) {
