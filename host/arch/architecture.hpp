@@ -32,6 +32,31 @@ struct StackedSlot {
 // Output row r of a tensor comes from source row source_row[r].
 using RowPermutation = std::vector<uint64_t>;
 
+// Rows taken block by block from a store tensor: output row r is source row
+// (r / rows) * source_stride + source_offset + r % rows. A fused expert stack
+// [experts, 2 * ff, hidden] gives its gate half as {ff, 2 * ff, 0} and its up
+// half as {ff, 2 * ff, ff}. rows == 0: every row, in order.
+// transposed: block b is instead the transpose of the source rows
+// [b * source_stride + source_offset, + the slice's row length): output row j
+// of the block is column j of those rows, so `rows` is the source's row
+// length (DeepSeek's kv_b_proj -> k_b, transposed per head).
+struct RowBlocks {
+    uint64_t rows = 0;
+    uint64_t source_stride = 0;
+    uint64_t source_offset = 0;
+    bool transposed = false;
+    bool empty() const { return rows == 0; }
+    uint64_t source_row(uint64_t r) const { return (r / rows) * source_stride + source_offset + r % rows; }
+};
+
+// One GGUF tensor cut out of a store tensor that holds several (fused
+// gate_up_proj expert stacks).
+struct TensorSlice {
+    std::string gguf_name;
+    std::vector<uint64_t> shape; // PyTorch order
+    RowBlocks rows;
+};
+
 class Architecture {
 public:
     virtual ~Architecture() = default;
@@ -61,6 +86,21 @@ public:
     // Where tensor hf_name lands inside a stacked GGUF tensor; nullopt (the
     // default) for a tensor exported on its own via gguf_tensor_name.
     virtual std::optional<StackedSlot> stacked_tensor(const std::string & /*hf_name*/) const { return std::nullopt; }
+    // The GGUF tensors a store tensor of this shape is cut into (a fused
+    // [experts, 2 * ff, hidden] gate_up_proj becomes ffn_gate_exps and
+    // ffn_up_exps); empty (the default) when it is exported whole. Throws
+    // naming the tensor when the shape cannot be cut as the class defines.
+    virtual std::vector<TensorSlice> split_tensor(const std::string & /*hf_name*/,
+                                                  const std::vector<uint64_t> & /*shape*/,
+                                                  const HfConfig & /*config*/) const {
+        return {};
+    }
+    // Why a checkpoint tensor is left out of the GGUF as llama.cpp's converter
+    // leaves it out (DeepSeek's multi-token-prediction layer); nullopt (the
+    // default) for tensors that are exported.
+    virtual std::optional<std::string> left_out(const std::string & /*hf_name*/, const HfConfig & /*config*/) const {
+        return std::nullopt;
+    }
     // The layer count quantization mixes depend on; the default reads
     // config.json's num_hidden_layers.
     virtual uint32_t block_count(const HfConfig &config) const;

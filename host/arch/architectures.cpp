@@ -18,6 +18,9 @@ const std::vector<const Architecture *> &all_architectures() {
         &gemma3_architecture(),
         &mixtral_architecture(),
         &qwen2moe_architecture(),
+        &qwen3moe_architecture(),
+        &glm4moe_architecture(),
+        &deepseek2_architecture(),
     };
     return all;
 }

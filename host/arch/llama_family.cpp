@@ -4,6 +4,8 @@
 #include "common/json.hpp"
 
 #include <cmath>
+#include <string>
+#include <utility>
 
 namespace gmat {
 
@@ -15,6 +17,21 @@ uint64_t llama_head_dim(const HfConfig &c) {
         throw GmatError(c.source() + ": hidden_size " + std::to_string(hidden) + " is not a multiple of num_attention_heads " +
                         std::to_string(heads));
     return hidden / heads;
+}
+
+const rapidjson::Value *rope_scaling_of(const HfConfig &c) {
+    if (const rapidjson::Value *scaling = c.object("rope_scaling")) return scaling;
+    return c.object("rope_parameters");
+}
+
+double rope_theta_of(const HfConfig &c) {
+    if (auto theta = c.optional_number("rope_theta")) return *theta;
+    if (const rapidjson::Value *p = c.object("rope_parameters")) {
+        auto it = p->FindMember("rope_theta");
+        if (it != p->MemberEnd() && !it->value.IsNull())
+            return json::require_number(it->value, c.source() + ": rope_parameters.rope_theta");
+    }
+    return 10000.0;
 }
 
 namespace {
@@ -33,7 +50,7 @@ double scaling_number(const rapidjson::Value &scaling, const char *key, double f
 }
 
 void add_rope_scaling(const HfConfig &c, const std::string &arch, Metadata &out) {
-    const rapidjson::Value *scaling = c.object("rope_scaling");
+    const rapidjson::Value *scaling = rope_scaling_of(c);
     if (!scaling) return;
     const std::string type = rope_type_of(*scaling, c.source());
     if (type == "default" || type == "llama3") return; // llama3: rope_freqs.weight carries it
@@ -46,6 +63,21 @@ void add_rope_scaling(const HfConfig &c, const std::string &arch, Metadata &out)
         out.set(arch + ".rope.scaling.factor", factor);
         const double original = scaling_number(*scaling, "original_max_position_embeddings", 0, c.source());
         if (original > 0) out.set(arch + ".rope.scaling.original_context_length", static_cast<uint32_t>(original));
+        // The YaRN parameters llama.cpp's converter passes on when the config sets them.
+        const std::pair<const char *, const char *> yarn[] = {{"extrapolation_factor", "yarn_ext_factor"},
+                                                              {"attention_factor", "yarn_attn_factor"},
+                                                              {"attn_factor", "yarn_attn_factor"},
+                                                              {"beta_fast", "yarn_beta_fast"},
+                                                              {"beta_slow", "yarn_beta_slow"}};
+        for (const auto &[field, key] : yarn) {
+            auto it = scaling->FindMember(field);
+            if (it == scaling->MemberEnd() || it->value.IsNull()) continue;
+            if (std::string(key) == "yarn_attn_factor" && std::string(field) == "attn_factor" &&
+                scaling->HasMember("attention_factor"))
+                continue; // attention_factor wins, as in the converter
+            out.set(arch + ".rope.scaling." + key,
+                    static_cast<float>(json::require_number(it->value, c.source() + ": rope_scaling." + field)));
+        }
     } else {
         throw GmatError(c.source() + ": rope_scaling type '" + type + "' is not supported (default, linear, yarn, llama3 are)");
     }
@@ -66,7 +98,7 @@ void add_llama_family_hyperparameters(const HfConfig &c, const std::string &arch
     out.set(arch + ".block_count", static_cast<uint32_t>(c.require_uint("num_hidden_layers")));
     out.set(arch + ".attention.head_count", static_cast<uint32_t>(heads));
     out.set(arch + ".attention.head_count_kv", static_cast<uint32_t>(kv_heads));
-    out.set(arch + ".rope.freq_base", static_cast<float>(c.optional_number("rope_theta").value_or(10000.0)));
+    out.set(arch + ".rope.freq_base", static_cast<float>(rope_theta_of(c)));
     out.set(arch + ".rope.dimension_count", static_cast<uint32_t>(head_dim));
     out.set(arch + ".attention.layer_norm_rms_epsilon", static_cast<float>(c.optional_number("rms_norm_eps").value_or(1e-6)));
     if (c.has("head_dim") && head_dim * heads != c.require_uint("hidden_size")) {
@@ -96,9 +128,9 @@ RowPermutation llama_qk_row_permutation(const std::string &gguf_name, const std:
 }
 
 std::optional<GeneratedTensor> llama3_rope_frequency_factors(const HfConfig &c) {
-    const rapidjson::Value *scaling = c.object("rope_scaling");
+    const rapidjson::Value *scaling = rope_scaling_of(c);
     if (!scaling || rope_type_of(*scaling, c.source()) != "llama3") return std::nullopt;
-    const double theta = c.optional_number("rope_theta").value_or(10000.0);
+    const double theta = rope_theta_of(c);
     const uint64_t dim = llama_head_dim(c);
     const double factor = scaling_number(*scaling, "factor", 8.0, c.source());
     const double low = scaling_number(*scaling, "low_freq_factor", 1.0, c.source());

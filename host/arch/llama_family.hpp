@@ -14,6 +14,11 @@ const Architecture &llama_architecture();
 // head_dim from config.json, or hidden_size / num_attention_heads.
 uint64_t llama_head_dim(const HfConfig &config);
 
+// config.json's rope_scaling, or transformers 5's rope_parameters; nullptr when neither.
+const rapidjson::Value *rope_scaling_of(const HfConfig &config);
+// rope_theta, from the top level or rope_parameters; 10000 when absent.
+double rope_theta_of(const HfConfig &config);
+
 // <arch>.context_length, embedding_length, feed_forward_length, block_count,
 // attention.head_count(_kv), rope.freq_base, rope.dimension_count,
 // attention.layer_norm_rms_epsilon, vocab_size, key/value_length, rope scaling.

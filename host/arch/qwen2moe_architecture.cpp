@@ -7,6 +7,7 @@
 // ffn_{gate,up,down}_shexp and its [1, hidden] gate becomes ffn_gate_inp_shexp.
 #include "arch/architecture.hpp"
 #include "arch/decoder_tensor_names.hpp"
+#include "arch/fused_experts.hpp"
 #include "arch/llama_family.hpp"
 #include "arch/supported_architectures.hpp"
 #include "arch/qwen2moe_config_checks.hpp"
@@ -47,6 +48,7 @@ public:
     // Expert tensors answer with the stacked tensor they belong to; plan_export stacks them.
     std::optional<std::string> gguf_tensor_name(const std::string &hf) const override {
         if (auto slot = stacked_tensor(hf)) return slot->gguf_name;
+        if (auto fused = fused_expert_gguf_name(hf)) return fused;
         static const std::map<std::string, std::string> block = qwen2moe_block_names();
         return decoder_gguf_tensor_name(hf, {"qwen2moe", &block});
     }
@@ -58,6 +60,12 @@ public:
         if (!std::regex_match(hf, m, expert)) return std::nullopt;
         return StackedSlot{"blk." + m[1].str() + "." + expert_tensor_names().at(m[3].str()),
                            std::stoull(m[2].str())};
+    }
+
+    // transformers 5's fused [experts, 2 * ff, hidden] gate_up_proj.
+    std::vector<TensorSlice> split_tensor(const std::string &hf, const std::vector<uint64_t> &shape,
+                                          const HfConfig &) const override {
+        return fused_gate_up_slices(hf, shape);
     }
 
     void add_hyperparameters(const HfConfig &c, Metadata &out) const override {

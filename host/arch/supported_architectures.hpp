@@ -12,5 +12,8 @@ const Architecture &gemma2_architecture();
 const Architecture &gemma3_architecture();
 const Architecture &mixtral_architecture();
 const Architecture &qwen2moe_architecture();
+const Architecture &qwen3moe_architecture();
+const Architecture &glm4moe_architecture();
+const Architecture &deepseek2_architecture();
 
 } // namespace gmat

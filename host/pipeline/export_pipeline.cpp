@@ -81,6 +81,12 @@ uint64_t rows_per_part(const PlannedTensor &t) {
     return std::max<uint64_t>(1, t.n_rows / std::max<size_t>(1, t.parts.size()));
 }
 
+// Rows of one matrix: an expert's slice of a 3-D stack, else the whole tensor.
+// Chunks never cross a matrix, so each quantizes with its own importance row.
+uint64_t rows_per_matrix(const PlannedTensor &t) {
+    return t.shape.size() >= 3 ? std::max<uint64_t>(1, t.shape[t.shape.size() - 2]) : std::max<uint64_t>(1, t.n_rows);
+}
+
 // Rows [row_begin, row_end) of the tensor; for a stacked tensor, rows of the
 // chunk's part (reader) counted from part_row_begin. Bytes come through
 // read(), so an encoded store decodes only the chunks these rows lie in and
@@ -96,6 +102,34 @@ void fill_rows(const PlannedTensor &t, const TensorFileReader *reader, uint64_t 
     thread_local std::vector<uint8_t> raw;
     const gmat_dtype dtype = t.stored->dtype;
     const uint64_t row_bytes = t.n_cols * dtype_size(dtype);
+    if (t.row_blocks.transposed) { // rows of a block are columns of source rows (one block per chunk at most)
+        const uint64_t source_cols = t.stored->shape.back(), source_row_bytes = source_cols * dtype_size(dtype);
+        thread_local std::vector<float> block;
+        for (uint64_t r = row_begin; r < row_end;) {
+            const uint64_t b = r / t.row_blocks.rows, first = r % t.row_blocks.rows;
+            const uint64_t run = std::min(row_end - r, t.row_blocks.rows - first);
+            raw.resize(t.n_cols * source_row_bytes);
+            block.resize(t.n_cols * source_cols);
+            reader->read((b * t.row_blocks.source_stride + t.row_blocks.source_offset) * source_row_bytes, raw.size(),
+                         raw.data());
+            convert_to_f32(dtype, raw.data(), block.size(), block.data());
+            for (uint64_t j = 0; j < run; ++j)
+                for (uint64_t i = 0; i < t.n_cols; ++i)
+                    values[(r - row_begin + j) * t.n_cols + i] = block[i * source_cols + first + j];
+            r += run;
+        }
+        return;
+    }
+    if (!t.row_blocks.empty()) { // a slice of a fused tensor: read each block's contiguous run at once
+        for (uint64_t r = row_begin; r < row_end;) {
+            const uint64_t run = std::min(row_end - r, t.row_blocks.rows - r % t.row_blocks.rows);
+            raw.resize(run * row_bytes);
+            reader->read(t.row_blocks.source_row(r) * row_bytes, raw.size(), raw.data());
+            convert_to_f32(dtype, raw.data(), run * t.n_cols, values.data() + (r - row_begin) * t.n_cols);
+            r += run;
+        }
+        return;
+    }
     if (t.permutation.empty()) {
         raw.resize((row_end - row_begin) * row_bytes);
         reader->read(part_row_begin * row_bytes, raw.size(), raw.data());
@@ -184,13 +218,22 @@ ExportSummary run_export(const Store &store, const ExportPlan &plan, const Expor
                     }
                     const uint64_t rows_per_chunk = std::max<uint64_t>(1, kChunkValues / t.n_cols);
                     chunk->row_begin = next_row;
-                    chunk->row_end = std::min(part_end, next_row + rows_per_chunk);
+                    const uint64_t matrix_rows = rows_per_matrix(t);
+                    const uint64_t matrix_end = (next_row / matrix_rows + 1) * matrix_rows;
+                    chunk->row_end = std::min({part_end, matrix_end, next_row + rows_per_chunk});
                     chunk->part_last = chunk->row_end == part_end;
                     chunk->last = chunk->row_end == t.n_rows;
                     if (src && src->verifier) {
-                        const uint64_t row_bytes = t.n_cols * dtype_size(t.stored->dtype);
-                        src->verifier->update(chunk->part_row_begin * row_bytes,
-                                              (chunk->row_end - chunk->row_begin) * row_bytes);
+                        // The part's payload in proportion to the rows done, so a tensor that
+                        // reads only some of its source rows (a fused slice) still checks all.
+                        const uint64_t payload = parts[chunk->part]->bytes;
+                        const uint64_t rows = part_end - (chunk->part * part_rows);
+                        const auto at = [&](uint64_t row) {
+                            return static_cast<uint64_t>(static_cast<unsigned __int128>(row) * payload / rows);
+                        };
+                        const uint64_t end_row = chunk->part_row_begin + (chunk->row_end - chunk->row_begin);
+                        const uint64_t from = at(chunk->part_row_begin);
+                        src->verifier->update(from, (chunk->part_last ? payload : at(end_row)) - from);
                         if (chunk->part_last) src->verifier->finish(); // a corrupt tensor stops the export here
                     }
                     next_row = chunk->row_end;
@@ -212,7 +255,10 @@ ExportSummary run_export(const Store &store, const ExportPlan &plan, const Expor
                         const uint64_t rows = chunk->row_end - chunk->row_begin;
                         chunk->output.resize(rows * t.type->row_bytes(t.n_cols));
                         QuantOptions options = quant;
-                        if (t.importance) options.importance = t.importance->data();
+                        if (t.importance)
+                            options.importance = t.importance->data() + (t.importance->size() == t.n_cols
+                                                                             ? 0
+                                                                             : chunk->row_begin / rows_per_matrix(t) * t.n_cols);
                         try {
                             t.type->quantize_rows(values.data(), rows, t.n_cols, options, chunk->output.data());
                         } catch (const GmatError &e) {

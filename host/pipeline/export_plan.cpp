@@ -116,9 +116,14 @@ void attach_importance(ExportPlan &plan, const std::optional<std::string> &file)
     for (auto &t : plan.tensors) {
         if (!t.type->uses_importance() || t.shape.size() < 2) continue;
         t.importance = plan.imatrix->for_tensor(t.gguf_name, t.n_cols);
-        if (t.importance && t.importance->size() != t.n_cols)
-            throw GmatError(*file + ": the entry for '" + t.gguf_name + "' holds several matrices; per-expert "
-                            "importance is not supported yet");
+        // One row of importance per matrix: an expert stack [experts, rows, cols]
+        // takes expert e's values for its slice e, as llama.cpp's quantizer does.
+        const uint64_t matrices = t.shape.size() >= 3 ? t.n_rows / t.shape[t.shape.size() - 2] : 1;
+        if (t.importance && t.importance->size() != matrices * t.n_cols)
+            throw GmatError(*file + ": the entry for '" + t.gguf_name + "' holds " +
+                            std::to_string(t.importance->size() / t.n_cols) + " matrices of " + std::to_string(t.n_cols) +
+                            " columns, but the tensor has " + std::to_string(matrices) +
+                            (matrices == 1 ? " matrix" : " (one per expert)"));
         used += t.importance != nullptr;
     }
     plan.metadata.set("quantize.imatrix.file", *file);
@@ -132,6 +137,15 @@ void attach_importance(ExportPlan &plan, const std::optional<std::string> &file)
 std::optional<std::string> gguf_name_of(const Architecture &arch, const StoredTensor &t, const Store &store) {
     try {
         return arch.gguf_tensor_name(t.name);
+    } catch (const GmatError &e) {
+        throw GmatError((store.dir() / "metadata.json").string() + ": uuid " + t.uuid + ": " + e.what());
+    }
+}
+
+// The GGUF tensors a store tensor is cut into; errors name its uuid and the store's metadata.json.
+std::vector<TensorSlice> split_of(const Architecture &arch, const StoredTensor &t, const HfConfig &hf, const Store &store) {
+    try {
+        return arch.split_tensor(t.name, t.shape, hf);
     } catch (const GmatError &e) {
         throw GmatError((store.dir() / "metadata.json").string() + ": uuid " + t.uuid + ": " + e.what());
     }
@@ -169,6 +183,7 @@ ExportPlan plan_export(const Store &store, const ExportConfig &config, const std
     const auto skipped = skipped_uuids(store, options.skip_tensors);
     std::set<std::string> used_names;
     StackedParts stacked;
+    std::map<std::string, std::vector<std::string>> left_out; // reason -> store tensors (one note per reason)
     for (const auto &stored : store.tensors()) {
         if (skipped.contains(stored.uuid)) {
             plan.notes.push_back("skipped '" + stored.name + "' (uuid " + stored.uuid + "): --skip-tensor");
@@ -178,6 +193,22 @@ ExportPlan plan_export(const Store &store, const ExportConfig &config, const std
         auto it = named.find(stored.uuid);
         if (it != named.end()) {
             t.gguf_name = it->second;
+        } else if (auto why = arch.left_out(stored.name, hf)) {
+            left_out[*why].push_back(stored.name);
+            continue;
+        } else if (auto slices = split_of(arch, stored, hf, store); !slices.empty()) {
+            for (auto &slice : slices) {
+                if (!used_names.insert(slice.gguf_name).second)
+                    throw GmatError(ctx + ": two store tensors map to the GGUF name '" + slice.gguf_name + "'");
+                PlannedTensor part;
+                part.gguf_name = std::move(slice.gguf_name);
+                part.stored = &stored;
+                part.shape = std::move(slice.shape);
+                part.row_blocks = slice.rows;
+                part.transform_values = arch.transforms_values(part.gguf_name);
+                plan.tensors.push_back(std::move(part));
+            }
+            continue;
         } else if (auto slot = arch.stacked_tensor(stored.name)) {
             if (!stacked[slot->gguf_name].emplace(slot->index, &stored).second)
                 throw GmatError(ctx + ": two store tensors fill slot " + std::to_string(slot->index) + " of '" +
@@ -197,6 +228,11 @@ ExportPlan plan_export(const Store &store, const ExportConfig &config, const std
         t.transform_values = arch.transforms_values(t.gguf_name);
         plan.tensors.push_back(std::move(t));
     }
+    for (const auto &[why, names] : left_out)
+        plan.notes.push_back("skipped " + (names.size() == 1 ? "'" + names[0] + "'"
+                                                              : std::to_string(names.size()) + " tensors ('" + names[0] +
+                                                                    "', ...)") +
+                             ": " + why);
     for (const auto &[gguf_name, slots] : stacked)
         if (!used_names.insert(gguf_name).second)
             throw GmatError(ctx + ": a store tensor and stacked tensors both map to the GGUF name '" + gguf_name + "'");
@@ -241,6 +277,8 @@ ExportConfig default_export_config(const Store &store, const PluginRegistry &reg
     const Architecture &arch = architecture_for(hf);
     for (const auto &t : store.tensors()) {
         if (arch.stacked_tensor(t.name)) continue; // planned as one stacked tensor, not named one by one
+        if (!arch.split_tensor(t.name, t.shape, hf).empty()) continue; // cut into several GGUF tensors by the plan
+        if (arch.left_out(t.name, hf)) continue;
         const auto name = arch.gguf_tensor_name(t.name);
         if (!name) continue;
         config.tensor_map.emplace_back(t.uuid, *name);

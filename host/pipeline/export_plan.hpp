@@ -30,6 +30,7 @@ struct PlannedTensor {
     std::string reason;                         // why this type
     bool fallback = false;                      // the requested type did not fit the rows
     RowPermutation permutation;                 // empty = rows in source order
+    RowBlocks row_blocks;                       // a slice of a fused store tensor; empty = every row
     bool transform_values = false;              // the architecture rewrites this tensor's values
     uint64_t bytes = 0;
     uint32_t shard = 0;

@@ -85,7 +85,7 @@ std::vector<TensorRecommendation> recommend_types(const Store &store, const Impo
     const Architecture &arch = architecture_for(hf);
     std::vector<TensorRecommendation> out;
     for (const auto &t : store.tensors()) {
-        if (t.shape.size() < 2) continue;
+        if (t.shape.size() < 2 || arch.left_out(t.name, hf)) continue;
         const auto name = arch.gguf_tensor_name(t.name);
         if (!name) continue;
         TensorRecommendation r{&t, *name, role_of(*name), store_tensor_ratio(store, t), "low", "", ""};

@@ -98,7 +98,9 @@ MixModel mix_model_of(const ExportPlan &plan, const Architecture &arch, const Hf
     m.n_layer = arch.block_count(hf);
     m.n_head = static_cast<uint32_t>(hf.require_uint("num_attention_heads"));
     m.n_head_kv = static_cast<uint32_t>(hf.optional_uint("num_key_value_heads").value_or(m.n_head));
-    m.n_expert = static_cast<uint32_t>(hf.optional_uint("num_local_experts").value_or(hf.optional_uint("num_experts").value_or(0)));
+    m.n_expert = static_cast<uint32_t>(hf.optional_uint("num_local_experts")
+                                           .value_or(hf.optional_uint("num_experts")
+                                                         .value_or(hf.optional_uint("n_routed_experts").value_or(0))));
     m.n_embd = static_cast<uint32_t>(hf.optional_uint("hidden_size").value_or(0));
     m.has_output_tensor = std::any_of(plan.tensors.begin(), plan.tensors.end(),
                                       [](const PlannedTensor &t) { return t.gguf_name == "output.weight"; });

@@ -40,10 +40,11 @@ std::vector<float> read_f32_file(const fs::path &file) {
 }
 } // namespace
 
-ArchModel make_arch_model(const std::string &hf_class, const std::vector<std::string> &extra_args) {
+ArchModel make_arch_model(const std::string &hf_class, const std::vector<std::string> &extra_args,
+                          const std::string &variant) {
     ArchModel m;
     m.hf_class = hf_class;
-    m.dir = scratch_root() / hf_class;
+    m.dir = scratch_root() / (variant.empty() ? hf_class : hf_class + "-" + variant);
     m.hf = m.dir / "hf";
     std::vector<std::string> args{m.hf.string(), "--architecture", hf_class, "--vocab", "512"};
     args.insert(args.end(), extra_args.begin(), extra_args.end());

@@ -21,8 +21,10 @@ struct ArchModel {
     std::vector<int32_t> tokens; // 32 tokens every test evaluates
 };
 
-// Writes dir/hf with make_arch_checkpoint.py (extra_args appended) and imports it.
-ArchModel make_arch_model(const std::string &hf_class, const std::vector<std::string> &extra_args);
+// Writes dir/hf with make_arch_checkpoint.py (extra_args appended) and imports
+// it; dir is named after the class, plus `variant` when one class has several models.
+ArchModel make_arch_model(const std::string &hf_class, const std::vector<std::string> &extra_args,
+                          const std::string &variant = "");
 
 // Exports the store with default_type (e.g. "f32", "q4_k_m") to dir/<name>.gguf.
 std::filesystem::path export_model(const ArchModel &model, const std::string &default_type);

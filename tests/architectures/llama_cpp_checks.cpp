@@ -47,11 +47,12 @@ void expect_same_types(const std::map<std::string, uint32_t> &ours, const std::m
 }
 } // namespace
 
-std::map<std::string, uint32_t> expect_q4_k_m_like_llama_cpp(const ArchModel &m) {
+std::map<std::string, uint32_t> expect_q4_k_m_like_llama_cpp(const ArchModel &m, const std::string &source_type) {
     const fs::path f32 = export_model(m, "f32");
+    const fs::path source = source_type == "f32" ? f32 : export_model(m, source_type);
     const fs::path ours = export_model(m, "q4_k_m");
     const fs::path theirs = m.dir / "llama-q4_k_m.gguf";
-    oracle::quantize_model(f32, theirs, 15 /* LLAMA_FTYPE_MOSTLY_Q4_K_M */, 2);
+    oracle::quantize_model(source, theirs, 15 /* LLAMA_FTYPE_MOSTLY_Q4_K_M */, 2);
     const auto our_types = gguf_tensor_types(ours);
     expect_same_types(our_types, gguf_tensor_types(theirs));
 

@@ -19,9 +19,11 @@ std::filesystem::path expect_f32_matches_hf(const ArchModel &model);
 // ggml tensor type by tensor name.
 std::map<std::string, uint32_t> gguf_tensor_types(const std::filesystem::path &file);
 
-// Exports Q4_K_M, quantizes the F32 export with llama_model_quantize, expects
-// every tensor's type to match, finite logits and a KL divergence from F32
-// within 1.5x of llama.cpp's file. Returns our types for further checks.
-std::map<std::string, uint32_t> expect_q4_k_m_like_llama_cpp(const ArchModel &model);
+// Exports Q4_K_M, quantizes our `source_type` export (f32, or bf16 as users
+// start from) with llama_model_quantize, expects every tensor's type to match,
+// finite logits and a KL divergence from F32 within 1.5x of llama.cpp's file.
+// Returns our types for further checks.
+std::map<std::string, uint32_t> expect_q4_k_m_like_llama_cpp(const ArchModel &model,
+                                                             const std::string &source_type = "f32");
 
 } // namespace gmat::test

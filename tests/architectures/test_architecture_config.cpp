@@ -25,7 +25,8 @@ TEST(ArchitectureConfig, UnsupportedClassNamesItselfAndTheSupportedList) {
     EXPECT_NE(err.find("GPT2LMHeadModel"), std::string::npos) << err;
     for (const char *cls : {"LlamaForCausalLM", "Qwen2ForCausalLM", "Qwen3ForCausalLM", "Phi3ForCausalLM",
                             "Gemma2ForCausalLM", "Gemma3ForCausalLM", "MixtralForCausalLM",
-                            "Qwen2MoeForCausalLM"})
+                            "Qwen2MoeForCausalLM", "Qwen3MoeForCausalLM", "Glm4MoeForCausalLM",
+                            "DeepseekV3ForCausalLM"})
         EXPECT_NE(err.find(cls), std::string::npos) << cls << " missing from: " << err;
 }
 
@@ -34,7 +35,10 @@ TEST(ArchitectureConfig, ClassesMapToLlamaCppArchitectures) {
                                                               {"Phi3ForCausalLM", "phi3"}, {"Gemma2ForCausalLM", "gemma2"},
                                                               {"Gemma3ForCausalLM", "gemma3"},
                                                               {"MixtralForCausalLM", "llama"},
-                                                              {"Qwen2MoeForCausalLM", "qwen2moe"}};
+                                                              {"Qwen2MoeForCausalLM", "qwen2moe"},
+                                                              {"Qwen3MoeForCausalLM", "qwen3moe"},
+                                                              {"Glm4MoeForCausalLM", "glm4moe"},
+                                                              {"DeepseekV3ForCausalLM", "deepseek2"}};
     for (const auto &[cls, arch] : expected)
         EXPECT_EQ(architecture_for(config(std::string(R"("architectures": [")") + cls + "\"]")).gguf_architecture(), arch);
 }

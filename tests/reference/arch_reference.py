@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Reference logits of HuggingFace Qwen2, Qwen3, Phi3, Gemma2, Gemma3 (text),
-Mixtral and Qwen2-MoE causal LMs.
+Mixtral, Qwen2-MoE, Qwen3-MoE, GLM-4.5 (Glm4Moe) and DeepSeek-V3 causal LMs.
 
   arch_reference.py --model DIR --tokens 1,2,3 --out FILE.f32
 
@@ -31,6 +31,31 @@ What differs from Llama (llama_reference.py), per class:
     softmax weights renormalised only when norm_topk_prob is set, plus a
     shared SiLU-gated MLP (mlp.shared_expert) scaled by
     sigmoid(mlp.shared_expert_gate(x)).
+  * Qwen3-MoE: Qwen3's attention (q/k head norms); the MLP of each sparse
+    layer (Qwen2-MoE's rule) is the same routing without a shared expert.
+    Experts may be stored per expert or fused, as transformers 5 saves them:
+    mlp.experts.gate_up_proj [E, 2*ff, hidden] (gate rows, then up rows) and
+    mlp.experts.down_proj [E, hidden, ff].
+  * GLM-4.5: q/k/v biases, optional q/k head norms (use_qk_norm), rotate_half
+    RoPE over the first partial_rotary_factor of each head only; layers below
+    first_k_dense_replace keep a dense MLP; the others route with sigmoid
+    scores: scores + mlp.gate.e_score_correction_bias choose (within the
+    topk_group of n_group groups whose two best biased scores sum highest,
+    other groups' scores set to 0), the unbiased scores of the chosen experts
+    (renormalised if norm_topk_prob) times routed_scaling_factor weight them;
+    mlp.shared_experts is added. Layers past num_hidden_layers (the NextN /
+    multi-token-prediction layer) are never run.
+  * DeepSeek-V3: multi-head latent attention. q = q_b(rms(q_a(x))) (or
+    q_proj(x) without q_lora_rank), split per head into qk_nope and qk_rope
+    parts; kv_a_proj_with_mqa(x) gives a kv_lora_rank latent (normed by
+    kv_a_layernorm, then kv_b_proj -> per head qk_nope keys and v_head_dim
+    values) and one qk_rope key shared by all heads. RoPE rotates adjacent
+    pairs (rope_interleave); rope_scaling yarn sets the frequencies (beta_fast,
+    beta_slow ramp over original_max_position_embeddings), scales cos/sin by
+    mscale(factor, mscale) / mscale(factor, mscale_all_dim) and the softmax
+    scale by mscale(factor, mscale_all_dim)^2, mscale(s, m) = 0.1 m ln s + 1.
+    Layers and routing as GLM-4.5's (dense first layers, sigmoid + bias,
+    groups, shared experts); layers past num_hidden_layers are never run.
 """
 
 import argparse
@@ -46,7 +71,8 @@ import safetensors_io  # noqa: E402
 
 KINDS = {"Qwen2ForCausalLM": "qwen2", "Qwen3ForCausalLM": "qwen3", "Phi3ForCausalLM": "phi3",
          "Gemma2ForCausalLM": "gemma2", "Gemma3ForCausalLM": "gemma3", "MixtralForCausalLM": "mixtral",
-         "Qwen2MoeForCausalLM": "qwen2_moe"}
+         "Qwen2MoeForCausalLM": "qwen2_moe", "Qwen3MoeForCausalLM": "qwen3_moe",
+         "Glm4MoeForCausalLM": "glm4_moe", "DeepseekV3ForCausalLM": "deepseek_v3"}
 
 
 class BadInput(Exception):
@@ -68,13 +94,20 @@ class Config:
         except (KeyError, TypeError, ValueError) as e:
             raise BadInput(f"{path}: missing or bad field {e}") from None
         self.kv_heads = int(raw.get("num_key_value_heads") or self.heads)
-        if self.kind in ("mixtral", "qwen2_moe"):
+        if self.kind in ("mixtral", "qwen2_moe", "qwen3_moe", "glm4_moe", "deepseek_v3"):
             try:
                 self.experts_used = int(raw["num_experts_per_tok"])
             except (KeyError, TypeError, ValueError) as e:
                 raise BadInput(f"{path}: missing or bad field {e}") from None
         # Mixtral always renormalises the chosen experts' weights; Qwen2-MoE as configured.
-        self.norm_topk = self.kind == "mixtral" or bool(raw.get("norm_topk_prob", False))
+        self.norm_topk = self.kind == "mixtral" or bool(raw.get("norm_topk_prob", self.kind == "glm4_moe"))
+        if self.kind == "deepseek_v3":
+            self.mla = {k: int(raw[k] or 0) for k in ("q_lora_rank", "kv_lora_rank", "qk_nope_head_dim",
+                                                       "qk_rope_head_dim", "v_head_dim")}
+        self.groups = int(raw.get("n_group") or 1)
+        self.groups_used = int(raw.get("topk_group") or self.groups)
+        self.routed_scale = float(raw.get("routed_scaling_factor") or 1.0)
+        self.dense_layers = int(raw.get("first_k_dense_replace") or 0)
         self.sparse = [self.layer_is_sparse(raw, i) for i in range(self.layers)]
         self.head_dim = int(raw.get("head_dim") or self.hidden // self.heads)
         self.eps = float(raw.get("rms_norm_eps", 1e-6))
@@ -87,7 +120,10 @@ class Config:
             1.0 / math.sqrt(self.head_dim)
         self.attn_cap = raw.get("attn_logit_softcapping") if self.kind == "gemma2" else None
         self.final_cap = raw.get("final_logit_softcapping")
-        if float(raw.get("partial_rotary_factor", 1.0)) != 1.0:
+        self.rotary_dim = self.head_dim
+        if self.kind == "glm4_moe":
+            self.rotary_dim = int(self.head_dim * float(raw.get("partial_rotary_factor", 0.5)))
+        elif float(raw.get("partial_rotary_factor", 1.0)) != 1.0:
             raise BadInput(f"{path}: partial_rotary_factor is not supported by this reference")
         if raw.get("use_sliding_window"):
             raise BadInput(f"{path}: use_sliding_window is not supported by this reference")
@@ -97,7 +133,9 @@ class Config:
         """Whether layer i's MLP is a mixture of experts (Qwen2MoeDecoderLayer's rule)."""
         if self.kind == "mixtral":
             return True
-        if self.kind != "qwen2_moe":
+        if self.kind in ("glm4_moe", "deepseek_v3"):
+            return i >= int(raw.get("first_k_dense_replace") or 0)
+        if self.kind not in ("qwen2_moe", "qwen3_moe"):
             return False
         step = int(raw.get("decoder_sparse_step", 1))
         return i not in (raw.get("mlp_only_layers") or []) and int(raw.get("num_experts", 0)) > 0 and \
@@ -169,7 +207,84 @@ def projections(h, w, p, c):
     return out
 
 
+def yarn_get_mscale(scale, m):
+    return 0.1 * m * math.log(scale) + 1.0 if scale > 1 else 1.0
+
+
+def yarn(c, dim):
+    """(inv_freq, cos/sin factor, softmax-scale factor) of rope_scaling yarn over dim rotary dims."""
+    s = c.rope_scaling
+    base, factor = c.rope_theta, float(s["factor"])
+    original = float(s["original_max_position_embeddings"])
+    beta_fast, beta_slow = float(s.get("beta_fast") or 32), float(s.get("beta_slow") or 1)
+    m, m_all = s.get("mscale"), s.get("mscale_all_dim")
+    cos_factor = (yarn_get_mscale(factor, m) / yarn_get_mscale(factor, m_all)) if m and m_all else \
+        yarn_get_mscale(factor, 1.0)
+    if s.get("attention_factor") is not None:
+        cos_factor = float(s["attention_factor"])
+
+    def correction_dim(rotations):
+        return dim * math.log(original / (rotations * 2 * math.pi)) / (2 * math.log(base))
+    low = max(math.floor(correction_dim(beta_fast)), 0)
+    high = min(math.ceil(correction_dim(beta_slow)), dim - 1)
+    if low == high:
+        high += 0.001
+    pos_freqs = base ** (np.arange(0, dim, 2, dtype=np.float64) / dim)
+    ramp = np.clip((np.arange(dim // 2, dtype=np.float64) - low) / (high - low), 0, 1)
+    extrapolation = 1.0 - ramp
+    inv_freq = (1.0 / (factor * pos_freqs)) * (1 - extrapolation) + (1.0 / pos_freqs) * extrapolation
+    score_factor = yarn_get_mscale(factor, float(m_all)) ** 2 if m_all else 1.0
+    return inv_freq, cos_factor, score_factor
+
+
+def rope_interleaved(x, positions, inv_freq, cos_factor):
+    """RoPE on adjacent pairs (x[2i], x[2i+1]) of the last axis."""
+    angles = positions[:, None] * inv_freq[None, :]
+    cos, sin = np.cos(angles) * cos_factor, np.sin(angles) * cos_factor
+    even, odd = x[..., 0::2], x[..., 1::2]
+    out = np.empty_like(x)
+    out[..., 0::2] = even * cos - odd * sin
+    out[..., 1::2] = even * sin + odd * cos
+    return out
+
+
+def mla_attention(h, w, p, c):
+    n, at, d = h.shape[0], p + "self_attn.", c.mla
+    nope, rope_dim, lora, v_dim = d["qk_nope_head_dim"], d["qk_rope_head_dim"], d["kv_lora_rank"], d["v_head_dim"]
+    if d["q_lora_rank"]:
+        q = rms_norm(h @ w[at + "q_a_proj.weight"].T, w[at + "q_a_layernorm.weight"], c) @ w[at + "q_b_proj.weight"].T
+    else:
+        q = h @ w[at + "q_proj.weight"].T
+    q = q.reshape(n, c.heads, nope + rope_dim).transpose(1, 0, 2)
+    ckv = h @ w[at + "kv_a_proj_with_mqa.weight"].T
+    kv = rms_norm(ckv[:, :lora], w[at + "kv_a_layernorm.weight"], c) @ w[at + "kv_b_proj.weight"].T
+    kv = kv.reshape(n, c.heads, nope + v_dim).transpose(1, 0, 2)
+    k_nope, v = kv[..., :nope], kv[..., nope:]
+    positions = np.arange(n, dtype=np.float64)
+    s = c.rope_scaling
+    if s and s.get("rope_type", s.get("type")) == "yarn":
+        inv_freq, cos_factor, score_factor = yarn(c, rope_dim)
+    elif s and s.get("rope_type", s.get("type")) not in (None, "default"):
+        raise BadInput(f"rope_scaling {s} is not supported for DeepSeek-V3 (yarn is)")
+    else:
+        inv_freq = 1.0 / (c.rope_theta ** (np.arange(0, rope_dim, 2, dtype=np.float64) / rope_dim))
+        cos_factor, score_factor = 1.0, 1.0
+    q_rot = rope_interleaved(q[..., nope:], positions, inv_freq, cos_factor)
+    k_rot = rope_interleaved(ckv[None, :, lora:], positions, inv_freq, cos_factor)
+    q = np.concatenate([q[..., :nope], q_rot], axis=-1)
+    k = np.concatenate([k_nope, np.repeat(k_rot, c.heads, axis=0)], axis=-1)
+    scores = q @ k.transpose(0, 2, 1) * (score_factor / math.sqrt(nope + rope_dim))
+    i, j = np.arange(n)[:, None], np.arange(n)[None, :]
+    scores = np.where(j <= i, scores, -np.inf)
+    probs = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    probs /= probs.sum(axis=-1, keepdims=True)
+    out = (probs @ v).transpose(1, 0, 2).reshape(n, c.heads * v_dim)
+    return out @ w[at + "o_proj.weight"].T
+
+
 def attention(h, w, p, c, layer):
+    if c.kind == "deepseek_v3":
+        return mla_attention(h, w, p, c)
     n = h.shape[0]
     q, k, v = projections(h, w, p, c)
     q = q.reshape(n, c.heads, c.head_dim).transpose(1, 0, 2)
@@ -180,7 +295,9 @@ def attention(h, w, p, c, layer):
         k = rms_norm(k, w[p + "self_attn.k_norm.weight"], c)
     theta, factor = layer_rope(c, layer)
     positions = np.arange(n, dtype=np.float64)
-    q, k = rope(q, positions, theta, c.head_dim, factor), rope(k, positions, theta, c.head_dim, factor)
+    r = c.rotary_dim  # GLM rotates only the first r dimensions of each head
+    q = np.concatenate([rope(q[..., :r], positions, theta, r, factor), q[..., r:]], axis=-1)
+    k = np.concatenate([rope(k[..., :r], positions, theta, r, factor), k[..., r:]], axis=-1)
     group = c.heads // c.kv_heads
     k, v = np.repeat(k, group, axis=0), np.repeat(v, group, axis=0)
     scores = q @ k.transpose(0, 2, 1) * c.scale
@@ -222,6 +339,40 @@ def routed_experts(h, router, expert, c):
     return out
 
 
+def sigmoid_routed_experts(h, router, bias, expert, c):
+    """DeepSeek-V3 / GLM-4.5 routing: sigmoid scores; scores + bias choose
+    among the groups_used best groups; unbiased scores weight the experts."""
+    scores = 1.0 / (1.0 + np.exp(-(h @ router.T)))
+    out = np.zeros_like(h)
+    n_experts = scores.shape[1]
+    per_group = n_experts // c.groups
+    for t in range(h.shape[0]):
+        choice = scores[t] + bias
+        grouped = choice.reshape(c.groups, per_group)
+        group_scores = np.sort(grouped, axis=-1)[:, -2:].sum(axis=-1) if per_group > 1 else grouped[:, 0]
+        kept = np.argsort(-group_scores, kind="stable")[:c.groups_used]
+        mask = np.zeros(c.groups, dtype=bool)
+        mask[kept] = True
+        masked = np.where(np.repeat(mask, per_group), choice, 0.0)
+        chosen = np.argsort(-masked, kind="stable")[:c.experts_used]
+        weights = scores[t, chosen]
+        if c.norm_topk:
+            weights = weights / (weights.sum() + 1e-20)
+        weights = weights * c.routed_scale
+        for e, weight in zip(chosen, weights):
+            gate, up, down = expert(e)
+            out[t] += weight * (down @ (silu(gate @ h[t]) * (up @ h[t])))
+    return out
+
+
+def glm4_moe(h, w, p, c):
+    m = p + "mlp."
+    s = m + "shared_experts."
+    shared = (silu(h @ w[s + "gate_proj.weight"].T) * (h @ w[s + "up_proj.weight"].T)) @ w[s + "down_proj.weight"].T
+    return sigmoid_routed_experts(h, w[m + "gate.weight"], w[m + "gate.e_score_correction_bias"],
+                                  stored_expert(w, m), c) + shared
+
+
 def mixtral_moe(h, w, p, c):
     moe = p + "block_sparse_moe."
 
@@ -231,12 +382,27 @@ def mixtral_moe(h, w, p, c):
     return routed_experts(h, w[moe + "gate.weight"], expert, c)
 
 
-def qwen2_moe(h, w, p, c):
-    m = p + "mlp."
+def stored_expert(w, m):
+    """expert(e) -> (gate, up, down) of the experts under prefix m, per-expert or fused."""
+    if m + "experts.gate_up_proj" in w:
+        gate_up, down = w[m + "experts.gate_up_proj"], w[m + "experts.down_proj"]
+        ff = gate_up.shape[1] // 2
+        return lambda e: (gate_up[e, :ff], gate_up[e, ff:], down[e])
 
     def expert(e):
         x = m + f"experts.{e}."
         return w[x + "gate_proj.weight"], w[x + "up_proj.weight"], w[x + "down_proj.weight"]
+    return expert
+
+
+def qwen3_moe(h, w, p, c):
+    m = p + "mlp."
+    return routed_experts(h, w[m + "gate.weight"], stored_expert(w, m), c)
+
+
+def qwen2_moe(h, w, p, c):
+    m = p + "mlp."
+    expert = stored_expert(w, m)
     s = m + "shared_expert."
     shared = (silu(h @ w[s + "gate_proj.weight"].T) * (h @ w[s + "up_proj.weight"].T)) @ w[s + "down_proj.weight"].T
     shared_gate = 1.0 / (1.0 + np.exp(-(h @ w[m + "shared_expert_gate.weight"].T)))  # (T, 1)
@@ -245,7 +411,8 @@ def qwen2_moe(h, w, p, c):
 
 def mlp(h, w, p, c, layer):
     if c.sparse[layer]:
-        return mixtral_moe(h, w, p, c) if c.kind == "mixtral" else qwen2_moe(h, w, p, c)
+        return {"mixtral": mixtral_moe, "qwen2_moe": qwen2_moe, "qwen3_moe": qwen3_moe,
+                "glm4_moe": glm4_moe, "deepseek_v3": glm4_moe}[c.kind](h, w, p, c)
     if c.kind == "phi3":
         gate, up = np.split(h @ w[p + "mlp.gate_up_proj.weight"].T, 2, axis=-1)
     else:

@@ -3,11 +3,15 @@
 
   make_arch_checkpoint.py OUTDIR --architecture Qwen2ForCausalLM|Qwen3ForCausalLM|
       Phi3ForCausalLM|Gemma2ForCausalLM|Gemma3ForCausalLM|MixtralForCausalLM|
-      Qwen2MoeForCausalLM [--hidden 256 --intermediate 512 --layers 4 --heads 4
+      Qwen2MoeForCausalLM|Qwen3MoeForCausalLM|Glm4MoeForCausalLM|DeepseekV3ForCausalLM [--hidden 256 --intermediate 512 --layers 4 --heads 4
       --kv-heads 2 --head-dim N --vocab 512 --max-pos 512 --seed S --tied
       --sliding-window N --sliding-window-pattern N --rope-scaling-linear F
       --experts 4 --experts-used 2 --moe-intermediate 256 --shared-intermediate 512
-      --norm-topk-prob]
+      --norm-topk-prob --fused-experts --dense-layers 1 --nextn-layers 1
+      --shared-experts 1 --expert-groups 1 --expert-groups-used 1
+      --routed-scaling 1.0 --partial-rotary 0.5 --qk-norm
+      --q-lora-rank 64 --kv-lora-rank 64 --qk-nope-dim 32 --qk-rope-dim 16 --v-head-dim 32
+      --yarn-factor F]
 
 OUTDIR gets config.json (the class's own field names, as transformers writes
 them) and model.safetensors (F32, the class's tensor names). The same arguments
@@ -16,7 +20,7 @@ always give the same bytes.
 Scales keep the logits neither flat nor saturated at any width: projections
 have std 0.5/sqrt(fan_in), the embedding std 0.5 (0.03 for Gemma, whose
 embedding is multiplied by sqrt(hidden) and doubles as the output head),
-lm_head std 0.8/sqrt(hidden), biases std 0.1, Mixtral's and Qwen2-MoE's router
+lm_head std 0.8/sqrt(hidden), biases std 0.1, Mixtral's and Qwen2/3-MoE's router
 std 2/sqrt(hidden) (routing weights far from ties, so top-k picks the same
 experts in float32 and float64), Qwen2-MoE's shared_expert_gate std
 1/sqrt(hidden) (sigmoid of about N(0, 1): neither 0 nor 1). RMSNorm weights are 1 +- 0.1,
@@ -35,7 +39,8 @@ import safetensors_io  # noqa: E402
 
 MODEL_TYPES = {"Qwen2ForCausalLM": "qwen2", "Qwen3ForCausalLM": "qwen3", "Phi3ForCausalLM": "phi3",
                "Gemma2ForCausalLM": "gemma2", "Gemma3ForCausalLM": "gemma3_text", "MixtralForCausalLM": "mixtral",
-               "Qwen2MoeForCausalLM": "qwen2_moe"}
+               "Qwen2MoeForCausalLM": "qwen2_moe", "Qwen3MoeForCausalLM": "qwen3_moe",
+               "Glm4MoeForCausalLM": "glm4_moe", "DeepseekV3ForCausalLM": "deepseek_v3"}
 BOS_ID, EOS_ID = 1, 2
 
 
@@ -62,7 +67,27 @@ def parse_args(argv):
     p.add_argument("--moe-intermediate", type=int, default=256, help="Qwen2-MoE: moe_intermediate_size")
     p.add_argument("--shared-intermediate", type=int, default=512,
                    help="Qwen2-MoE: shared_expert_intermediate_size")
-    p.add_argument("--norm-topk-prob", action="store_true", help="Qwen2-MoE: renormalise the top-k weights")
+    p.add_argument("--norm-topk-prob", action="store_true", help="Qwen2/3-MoE: renormalise the top-k weights")
+    p.add_argument("--fused-experts", action="store_true",
+                   help="Qwen2/3-MoE: write each layer's experts as 3-D mlp.experts.gate_up_proj [E, 2*ff, hidden] "
+                        "and mlp.experts.down_proj [E, hidden, ff], as transformers 5 saves them")
+    p.add_argument("--dense-layers", type=int, default=1, help="GLM-4.5: first_k_dense_replace")
+    p.add_argument("--nextn-layers", type=int, default=1,
+                   help="GLM-4.5: num_nextn_predict_layers (MTP layers written after the last layer)")
+    p.add_argument("--shared-experts", type=int, default=1, help="GLM-4.5: n_shared_experts")
+    p.add_argument("--expert-groups", type=int, default=1, help="GLM-4.5: n_group")
+    p.add_argument("--expert-groups-used", type=int, default=1, help="GLM-4.5: topk_group")
+    p.add_argument("--routed-scaling", type=float, default=1.0, help="GLM-4.5: routed_scaling_factor")
+    p.add_argument("--partial-rotary", type=float, default=0.5, help="GLM-4.5: partial_rotary_factor")
+    p.add_argument("--qk-norm", action="store_true", help="GLM-4.5: use_qk_norm")
+    p.add_argument("--q-lora-rank", type=int, default=64, help="DeepSeek-V3: q_lora_rank (0 writes null)")
+    p.add_argument("--kv-lora-rank", type=int, default=64, help="DeepSeek-V3: kv_lora_rank")
+    p.add_argument("--qk-nope-dim", type=int, default=32, help="DeepSeek-V3: qk_nope_head_dim")
+    p.add_argument("--qk-rope-dim", type=int, default=16, help="DeepSeek-V3: qk_rope_head_dim")
+    p.add_argument("--v-head-dim", type=int, default=32, help="DeepSeek-V3: v_head_dim")
+    p.add_argument("--yarn-factor", type=float, default=None,
+                   help="DeepSeek-V3: rope_scaling yarn with this factor (original context max_pos / factor, "
+                        "beta_fast 32, beta_slow 1, mscale = mscale_all_dim = 1)")
     a = p.parse_args(argv)
     if a.heads % a.kv_heads != 0:
         p.error(f"--heads {a.heads} is not a multiple of --kv-heads {a.kv_heads}")
@@ -109,6 +134,37 @@ def build_config(a):
                   "shared_expert_intermediate_size": a.shared_intermediate, "norm_topk_prob": a.norm_topk_prob,
                   "decoder_sparse_step": 1, "mlp_only_layers": [], "qkv_bias": True,
                   "output_router_logits": False, "router_aux_loss_coef": 0.001})
+    elif kind == "qwen3_moe":
+        c.update({"hidden_act": "silu", "rope_theta": 1000000.0, "rope_scaling": None, "tie_word_embeddings": a.tied,
+                  "use_sliding_window": False, "sliding_window": None, "max_window_layers": a.layers,
+                  "head_dim": a.head_dim, "attention_bias": False, "num_experts": a.experts,
+                  "num_experts_per_tok": a.experts_used, "moe_intermediate_size": a.moe_intermediate,
+                  "norm_topk_prob": a.norm_topk_prob, "decoder_sparse_step": 1, "mlp_only_layers": [],
+                  "output_router_logits": False, "router_aux_loss_coef": 0.001})
+    elif kind == "glm4_moe":
+        c.update({"hidden_act": "silu", "rope_theta": 1000000.0, "rope_scaling": None, "tie_word_embeddings": a.tied,
+                  "head_dim": a.head_dim, "attention_bias": True, "partial_rotary_factor": a.partial_rotary,
+                  "n_routed_experts": a.experts, "num_experts_per_tok": a.experts_used,
+                  "moe_intermediate_size": a.moe_intermediate, "n_shared_experts": a.shared_experts,
+                  "first_k_dense_replace": a.dense_layers, "num_nextn_predict_layers": a.nextn_layers,
+                  "n_group": a.expert_groups, "topk_group": a.expert_groups_used,
+                  "routed_scaling_factor": a.routed_scaling, "norm_topk_prob": a.norm_topk_prob,
+                  "use_qk_norm": a.qk_norm, "pad_token_id": 0})
+    elif kind == "deepseek_v3":
+        c.update({"hidden_act": "silu", "rope_theta": 10000.0, "tie_word_embeddings": a.tied, "attention_bias": False,
+                  "num_key_value_heads": a.heads,
+                  "q_lora_rank": a.q_lora_rank or None, "kv_lora_rank": a.kv_lora_rank,
+                  "qk_nope_head_dim": a.qk_nope_dim, "qk_rope_head_dim": a.qk_rope_dim, "v_head_dim": a.v_head_dim,
+                  "n_routed_experts": a.experts, "num_experts_per_tok": a.experts_used,
+                  "moe_intermediate_size": a.moe_intermediate, "n_shared_experts": a.shared_experts,
+                  "first_k_dense_replace": a.dense_layers, "num_nextn_predict_layers": a.nextn_layers,
+                  "n_group": a.expert_groups, "topk_group": a.expert_groups_used, "moe_layer_freq": 1,
+                  "routed_scaling_factor": a.routed_scaling, "norm_topk_prob": a.norm_topk_prob,
+                  "scoring_func": "sigmoid", "topk_method": "noaux_tc", "rope_interleave": True,
+                  "rope_scaling": ({"type": "yarn", "factor": a.yarn_factor, "beta_fast": 32, "beta_slow": 1,
+                                    "mscale": 1.0, "mscale_all_dim": 1.0,
+                                    "original_max_position_embeddings": int(a.max_pos / a.yarn_factor)}
+                                   if a.yarn_factor else None)})
     elif kind == "mixtral":
         c.update({"hidden_act": "silu", "rope_theta": 1000000.0, "tie_word_embeddings": a.tied, "sliding_window": None,
                   "num_local_experts": a.experts, "num_experts_per_tok": a.experts_used, "router_jitter_noise": 0.0,
@@ -142,11 +198,20 @@ def gated_mlp(prefix, names, ff, a, linear):
 
 
 def router_and_experts(a, moe, names, ff, linear, rng):
-    """moe + gate.weight, the router, and moe + experts.E.<names> for each expert."""
+    """moe + gate.weight, the router, and moe + experts.E.<names> for each expert
+    (with --fused-experts: moe + experts.gate_up_proj and experts.down_proj,
+    the same values stacked, gate rows before up rows)."""
     w = {moe + "gate.weight": (rng.standard_normal((a.experts, a.hidden)) * (2.0 / np.sqrt(a.hidden)))
          .astype(np.float32)}
-    for e in range(a.experts):
-        w.update(gated_mlp(moe + f"experts.{e}.", names, ff, a, linear))
+    experts = [gated_mlp(moe + f"experts.{e}.", names, ff, a, linear) for e in range(a.experts)]
+    if not a.fused_experts:
+        for e in experts:
+            w.update(e)
+        return w
+    gate, up, down = names
+    at = [[e[moe + f"experts.{i}." + n] for i, e in enumerate(experts)] for n in (gate, up, down)]
+    w[moe + "experts.gate_up_proj"] = np.stack([np.concatenate([g, u], axis=0) for g, u in zip(at[0], at[1])])
+    w[moe + "experts.down_proj"] = np.stack(at[2])
     return w
 
 
@@ -162,6 +227,62 @@ def qwen2_moe_experts(a, p, linear, rng):
     w = router_and_experts(a, mlp, GATE_UP_DOWN, a.moe_intermediate, linear, rng)
     w.update(gated_mlp(mlp + "shared_expert.", GATE_UP_DOWN, a.shared_intermediate, a, linear))
     w[mlp + "shared_expert_gate.weight"] = (rng.standard_normal((1, a.hidden)) / np.sqrt(a.hidden)).astype(np.float32)
+    return w
+
+
+def qwen3_moe_experts(a, p, linear, rng):
+    """Layer prefix p's router and routed experts (no shared expert)."""
+    return router_and_experts(a, p + "mlp.", GATE_UP_DOWN, a.moe_intermediate, linear, rng)
+
+
+def sigmoid_router(a, mlp, rng):
+    """DeepSeek-V3-style router: gate.weight and a positive e_score_correction_bias
+    (sigmoid scores plus bias stay above the 0 HF masks unchosen groups with)."""
+    return {mlp + "gate.weight": (rng.standard_normal((a.experts, a.hidden)) * (2.0 / np.sqrt(a.hidden)))
+            .astype(np.float32),
+            mlp + "gate.e_score_correction_bias": rng.uniform(0.0, 0.2, a.experts).astype(np.float32)}
+
+
+def glm4_moe_layer_mlp(a, p, i, linear, rng):
+    """Layer i's dense MLP (i < first_k_dense_replace) or sigmoid-routed experts plus shared experts."""
+    mlp = p + "mlp."
+    if i < a.dense_layers:
+        return gated_mlp(mlp, GATE_UP_DOWN, a.intermediate, a, linear)
+    w = sigmoid_router(a, mlp, rng)
+    experts = router_and_experts(a, mlp, GATE_UP_DOWN, a.moe_intermediate, linear, rng)
+    del experts[mlp + "gate.weight"]
+    w.update(experts)
+    w.update(gated_mlp(mlp + "shared_experts.", GATE_UP_DOWN, a.moe_intermediate * a.shared_experts, a, linear))
+    return w
+
+
+def glm4_moe_nextn(a, p, linear, norm):
+    """A multi-token-prediction layer's own parts (HF never runs them)."""
+    return {p + "eh_proj.weight": linear(a.hidden, 2 * a.hidden), p + "enorm.weight": norm(a.hidden),
+            p + "hnorm.weight": norm(a.hidden), p + "shared_head.norm.weight": norm(a.hidden)}
+
+
+def mla_attention(a, p, linear, norm):
+    """DeepSeek-V3's multi-head latent attention projections of layer prefix p."""
+    at, qk = p + "self_attn.", a.qk_nope_dim + a.qk_rope_dim
+    w = {}
+    if a.q_lora_rank:
+        w.update({at + "q_a_proj.weight": linear(a.q_lora_rank, a.hidden), at + "q_a_layernorm.weight": norm(a.q_lora_rank),
+                  at + "q_b_proj.weight": linear(a.heads * qk, a.q_lora_rank)})
+    else:
+        w[at + "q_proj.weight"] = linear(a.heads * qk, a.hidden)
+    w.update({at + "kv_a_proj_with_mqa.weight": linear(a.kv_lora_rank + a.qk_rope_dim, a.hidden),
+              at + "kv_a_layernorm.weight": norm(a.kv_lora_rank),
+              at + "kv_b_proj.weight": linear(a.heads * (a.qk_nope_dim + a.v_head_dim), a.kv_lora_rank),
+              at + "o_proj.weight": linear(a.hidden, a.heads * a.v_head_dim)})
+    return w
+
+
+def deepseek_mtp(a, p, linear, norm, rng):
+    """A DeepSeek multi-token-prediction layer's own parts (HF never runs them)."""
+    w = glm4_moe_nextn(a, p, linear, norm)
+    w[p + "embed_tokens.weight"] = (rng.standard_normal((a.vocab, a.hidden)) * 0.5).astype(np.float32)
+    w[p + "shared_head.head.weight"] = linear(a.vocab, a.hidden)
     return w
 
 
@@ -183,31 +304,42 @@ def build_weights(a):
 
     w = {"model.embed_tokens.weight": (rng.standard_normal((a.vocab, a.hidden)) * (0.03 if is_gemma(a) else 0.5))
          .astype(np.float32)}
-    for i in range(a.layers):
+    extra_layers = a.nextn_layers if kind in ("glm4_moe", "deepseek_v3") else 0
+    for i in range(a.layers + extra_layers):
         p = f"model.layers.{i}."
         if kind == "phi3":
             w[p + "self_attn.qkv_proj.weight"] = linear(q_dim + 2 * kv_dim, a.hidden)
+        elif kind == "deepseek_v3":
+            w.update(mla_attention(a, p, linear, norm))
         else:
             w[p + "self_attn.q_proj.weight"] = linear(q_dim, a.hidden)
             w[p + "self_attn.k_proj.weight"] = linear(kv_dim, a.hidden)
             w[p + "self_attn.v_proj.weight"] = linear(kv_dim, a.hidden)
-        if kind in ("qwen2", "qwen2_moe"):
+        if kind in ("qwen2", "qwen2_moe", "glm4_moe"):
             for name, n in (("q", q_dim), ("k", kv_dim), ("v", kv_dim)):
                 w[p + f"self_attn.{name}_proj.bias"] = bias(n)
-        if kind in ("qwen3", "gemma3_text"):
+        if kind in ("qwen3", "gemma3_text", "qwen3_moe") or (kind == "glm4_moe" and a.qk_norm):
             w[p + "self_attn.q_norm.weight"] = norm(a.head_dim)
             w[p + "self_attn.k_norm.weight"] = norm(a.head_dim)
-        w[p + "self_attn.o_proj.weight"] = linear(a.hidden, q_dim)
+        if kind != "deepseek_v3":
+            w[p + "self_attn.o_proj.weight"] = linear(a.hidden, q_dim)
         if kind == "phi3":
             w[p + "mlp.gate_up_proj.weight"] = linear(2 * a.intermediate, a.hidden)
         elif kind == "mixtral":
             w.update(mixtral_experts(a, p, linear, rng))
         elif kind == "qwen2_moe":
             w.update(qwen2_moe_experts(a, p, linear, rng))
+        elif kind == "qwen3_moe":
+            w.update(qwen3_moe_experts(a, p, linear, rng))
+        elif kind in ("glm4_moe", "deepseek_v3"):
+            w.update(glm4_moe_layer_mlp(a, p, i, linear, rng))
+            if i >= a.layers:
+                w.update(glm4_moe_nextn(a, p, linear, norm) if kind == "glm4_moe" else
+                         deepseek_mtp(a, p, linear, norm, rng))
         else:
             w[p + "mlp.gate_proj.weight"] = linear(a.intermediate, a.hidden)
             w[p + "mlp.up_proj.weight"] = linear(a.intermediate, a.hidden)
-        if kind not in ("mixtral", "qwen2_moe"):
+        if kind not in ("mixtral", "qwen2_moe", "qwen3_moe", "glm4_moe", "deepseek_v3"):
             w[p + "mlp.down_proj.weight"] = linear(a.hidden, a.intermediate)
         w[p + "input_layernorm.weight"] = norm(a.hidden)
         w[p + "post_attention_layernorm.weight"] = norm(a.hidden)
