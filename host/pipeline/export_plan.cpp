@@ -5,6 +5,7 @@
 #include "pipeline/tensor_types.hpp"
 #include "pipeline/model_metadata.hpp"
 #include "pipeline/recommendations.hpp"
+#include "pipeline/required_importance.hpp"
 
 #include <algorithm>
 #include <map>
@@ -107,11 +108,11 @@ void assign_shards(ExportPlan &plan, std::optional<uint64_t> shard_size) {
     plan.shard_count = shard + 1;
 }
 
-// Loads the importance matrix, gives each tensor whose type uses one its
-// column weights, and records it in the metadata as llama-quantize does.
-void attach_importance(ExportPlan &plan, const std::optional<std::string> &file) {
-    if (!file) return;
-    plan.imatrix = std::make_shared<const ImportanceMatrix>(ImportanceMatrix::load(*file));
+// Gives each tensor whose type uses the loaded importance matrix its column
+// weights, and records the matrix in the metadata as llama-quantize does.
+void attach_importance(ExportPlan &plan) {
+    if (!plan.imatrix) return;
+    const std::string file = plan.imatrix->file().string();
     size_t used = 0;
     for (auto &t : plan.tensors) {
         if (!t.type->uses_importance() || t.shape.size() < 2) continue;
@@ -120,17 +121,17 @@ void attach_importance(ExportPlan &plan, const std::optional<std::string> &file)
         // takes expert e's values for its slice e, as llama.cpp's quantizer does.
         const uint64_t matrices = t.shape.size() >= 3 ? t.n_rows / t.shape[t.shape.size() - 2] : 1;
         if (t.importance && t.importance->size() != matrices * t.n_cols)
-            throw GmatError(*file + ": the entry for '" + t.gguf_name + "' holds " +
+            throw GmatError(file + ": the entry for '" + t.gguf_name + "' holds " +
                             std::to_string(t.importance->size() / t.n_cols) + " matrices of " + std::to_string(t.n_cols) +
                             " columns, but the tensor has " + std::to_string(matrices) +
                             (matrices == 1 ? " matrix" : " (one per expert)"));
         used += t.importance != nullptr;
     }
-    plan.metadata.set("quantize.imatrix.file", *file);
+    plan.metadata.set("quantize.imatrix.file", file);
     if (!plan.imatrix->datasets().empty()) plan.metadata.set("quantize.imatrix.dataset", plan.imatrix->datasets().front());
     plan.metadata.set("quantize.imatrix.entries_count", static_cast<uint32_t>(plan.imatrix->size()));
     if (plan.imatrix->chunk_count() > 0) plan.metadata.set("quantize.imatrix.chunks_count", plan.imatrix->chunk_count());
-    plan.notes.push_back("importance matrix " + *file + ": " + std::to_string(used) + " tensors use it");
+    plan.notes.push_back("importance matrix " + file + ": " + std::to_string(used) + " tensors use it");
 }
 
 // The architecture's GGUF name for a store tensor; errors name its uuid and the store's metadata.json.
@@ -252,7 +253,11 @@ ExportPlan plan_export(const Store &store, const ExportConfig &config, const std
     }
 
     check_vocab_size(plan, hf, store);
+    // Loaded before the types are chosen: llama.cpp's mix rules differ when an importance matrix is given.
+    if (const auto file = options.imatrix ? std::optional<std::string>(options.imatrix->string()) : config.imatrix)
+        plan.imatrix = std::make_shared<const ImportanceMatrix>(ImportanceMatrix::load(*file));
     assign_tensor_types(plan, store, config, ctx, registry, arch, hf);
+    check_required_importance(plan, config.default_type, ctx);
     for (auto &t : plan.tensors) {
         t.bytes = t.n_rows * t.type->row_bytes(t.n_cols);
         plan.total_bytes += t.bytes;
@@ -260,7 +265,7 @@ ExportPlan plan_export(const Store &store, const ExportConfig &config, const std
     }
     assign_shards(plan, options.shard_size_bytes ? options.shard_size_bytes : config.shard_size);
     plan.metadata = model_metadata(store, config, arch, hf);
-    attach_importance(plan, options.imatrix ? std::optional<std::string>(options.imatrix->string()) : config.imatrix);
+    attach_importance(plan);
     return plan;
 }
 

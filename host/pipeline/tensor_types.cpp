@@ -4,6 +4,7 @@
 #include "common/error.hpp"
 #include "quant_mix/block_type.hpp"
 #include "quant_mix/converter_float_type.hpp"
+#include "quant_mix/mix.hpp"
 #include "quant_mix/mix_names.hpp"
 #include "quant_mix/resolve_mix.hpp"
 #include "quant_mix/row_fallback.hpp"
@@ -104,15 +105,15 @@ MixModel mix_model_of(const ExportPlan &plan, const Architecture &arch, const Hf
     m.n_embd = static_cast<uint32_t>(hf.optional_uint("hidden_size").value_or(0));
     m.has_output_tensor = std::any_of(plan.tensors.begin(), plan.tensors.end(),
                                       [](const PlannedTensor &t) { return t.gguf_name == "output.weight"; });
+    m.has_imatrix = plan.imatrix != nullptr;
     return m;
 }
 
 } // namespace
 
 std::vector<std::string> valid_type_names(const PluginRegistry &registry) {
-    std::vector<std::string> names{"f32", "f16", "bf16", "q4_0", "q4_1", "q5_0", "q5_1", "q8_0", "q2_k", "q2_k_s",
-                                   "q3_k_s", "q3_k_m", "q3_k_l", "q4_k_s", "q4_k_m", "q5_k_s", "q5_k_m", "q6_k",
-                                   "iq4_nl", "iq4_xs"};
+    std::vector<std::string> names;
+    for (std::string_view mix : quant_mix::all_mix_names()) names.emplace_back(mix);
     for (const QuantType *t : registry.quant_types())
         if (std::find(names.begin(), names.end(), t->name()) == names.end()) names.push_back(t->name());
     return names;

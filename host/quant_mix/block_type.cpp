@@ -13,7 +13,7 @@ struct BlockTypeInfo {
     uint32_t elements;
 };
 
-constexpr std::array<BlockTypeInfo, 15> kBlockTypes{{
+constexpr std::array<BlockTypeInfo, 22> kBlockTypes{{
     {BlockType::f32, "f32", 1},
     {BlockType::f16, "f16", 1},
     {BlockType::bf16, "bf16", 1},
@@ -29,6 +29,13 @@ constexpr std::array<BlockTypeInfo, 15> kBlockTypes{{
     {BlockType::q6_k, "q6_k", 256},
     {BlockType::iq4_nl, "iq4_nl", 32},
     {BlockType::iq4_xs, "iq4_xs", 256},
+    {BlockType::iq1_s, "iq1_s", 256},
+    {BlockType::iq1_m, "iq1_m", 256},
+    {BlockType::iq2_xxs, "iq2_xxs", 256},
+    {BlockType::iq2_xs, "iq2_xs", 256},
+    {BlockType::iq2_s, "iq2_s", 256},
+    {BlockType::iq3_xxs, "iq3_xxs", 256},
+    {BlockType::iq3_s, "iq3_s", 256},
 }};
 
 const BlockTypeInfo &info_of(BlockType type) { return kBlockTypes[static_cast<size_t>(type)]; }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 namespace gmat::quant_mix {
 
@@ -31,11 +32,23 @@ enum class Mix {
     q6_k,
     iq4_nl,
     iq4_xs,
+    iq1_s,
+    iq1_m,
+    iq2_xxs,
+    iq2_xs,
+    iq2_s,
+    iq2_m,
+    iq3_xxs,
+    iq3_xs,
+    iq3_s,
+    iq3_m,
 };
 
 // Case-insensitive; nullopt when the name is not a mix.
 std::optional<Mix> parse_mix(std::string_view name);
 std::string_view mix_name(Mix mix);
+// Every mix name, in the order of the enum.
+std::vector<std::string_view> all_mix_names();
 // llama.cpp's llama_ftype number, which GGUF stores as general.file_type.
 uint32_t mix_llama_ftype(Mix mix);
 // llama.cpp's llama_ftype_get_default_type: the type most tensors get.

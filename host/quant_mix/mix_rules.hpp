@@ -1,6 +1,6 @@
 // llama.cpp's per-tensor mix rules (llama_tensor_get_type_impl) for the mixes
-// gmat accepts, without importance matrix: which block type a quantizable
-// tensor gets from its role, its layer and the model's shape.
+// gmat accepts: which block type a quantizable tensor gets from its role, its
+// layer, the model's shape and whether an importance matrix is given.
 #pragma once
 
 #include "quant_mix/block_type.hpp"

@@ -25,6 +25,9 @@ struct MixModel {
     uint32_t n_expert = 0;         // {arch}.expert_count, 0 for dense models
     uint32_t n_embd = 0;           // {arch}.embedding_length; no rule for these mixes reads it
     bool has_output_tensor = true; // false: tied embeddings (no output.weight), token_embd gets output's type
+    // An importance matrix is given (llama_model_quantize_params.imatrix non-null): some rules differ with one,
+    // and the types llama.cpp refuses to write without one are allowed.
+    bool has_imatrix = false;
 };
 
 struct MixChoice {

@@ -26,6 +26,7 @@ ModelTraits model_traits(const MixModel &model) {
     traits.gqa = model.n_head_kv == 0 ? 0 : model.n_head / model.n_head_kv;
     traits.n_expert = model.n_expert;
     traits.n_layer = static_cast<int>(model.n_layer);
+    traits.has_imatrix = model.has_imatrix;
     return traits;
 }
 

@@ -13,6 +13,7 @@ struct ModelTraits {
     uint32_t gqa = 0;          // n_head / n_head_kv (integer), 0 when n_head_kv is 0
     uint32_t n_expert = 0;
     int n_layer = 0;
+    bool has_imatrix = false;  // llama.cpp's qs.has_imatrix
 };
 
 // Throws GmatError when n_layer is 0.

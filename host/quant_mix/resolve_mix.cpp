@@ -2,8 +2,10 @@
 
 #include "common/error.hpp"
 #include "quant_mix/mix.hpp"
+#include "quant_mix/mix_names.hpp"
 #include "quant_mix/mix_rules.hpp"
 #include "quant_mix/model_traits.hpp"
+#include "quant_mix/required_imatrix.hpp"
 #include "quant_mix/row_fallback.hpp"
 #include "quant_mix/tensor_role.hpp"
 #include "quant_mix/unquantized_tensors.hpp"
@@ -56,14 +58,15 @@ void check_tensor_list(const MixModel &model, const std::vector<MixTensor> &tens
                         (has_output ? "present" : "absent") + " in the tensor list");
 }
 
-// llama.cpp refuses to write q2_k into a q2_k_s file without an importance matrix,
-// except for token_embd and output.
-void check_no_imatrix_needed(Mix mix, const MixTensor &tensor, quant_mix::TensorRole role, BlockType type) {
-    using quant_mix::TensorRole;
-    if (mix != Mix::q2_k_s || type != BlockType::q2_k || role == TensorRole::token_embd || role == TensorRole::output)
-        return;
-    throw GmatError("mix q2_k_s: tensor " + tensor.name +
-                    " would be q2_k, which llama.cpp only writes with an importance matrix; gmat has none, use q2_k");
+// llama.cpp refuses to write some types without an importance matrix (q2_k in a q2_k_s file, the
+// lowest-bit i-quants), except for token_embd and output.
+void check_imatrix_given(Mix mix, const MixTensor &tensor, BlockType type, bool has_imatrix) {
+    const std::string_view type_name = quant_mix::block_type_name(type);
+    if (has_imatrix || !quant_mix::requires_imatrix(tensor.name, type_name, mix)) return;
+    throw GmatError("mix " + std::string(quant_mix::mix_name(mix)) + ": tensor " + tensor.name + " would be " +
+                    std::string(type_name) +
+                    ", which llama.cpp only writes with an importance matrix: pass --imatrix FILE (or \"imatrix\" "
+                    "in the export config)");
 }
 
 struct MixContext {
@@ -91,7 +94,7 @@ MixChoice resolve_one(MixContext &context, const MixTensor &tensor) {
                                      tensor.ne[0], role,          context.tied_embeddings};
     const quant_mix::RuleChoice rule = quant_mix::choose_by_mix_rules(input, context.counters);
     const quant_mix::RowFit fit = quant_mix::fit_row(rule.type, tensor.ne[0]);
-    check_no_imatrix_needed(context.mix, tensor, role, fit.type);
+    check_imatrix_given(context.mix, tensor, fit.type, context.model.has_imatrix);
 
     MixChoice choice{std::string(quant_mix::block_type_name(fit.type)), rule.reason, rule.row_forced || fit.fell_back};
     if (fit.fell_back) choice.reason += "; " + fit.reason;
@@ -104,9 +107,7 @@ std::vector<MixChoice> resolve_mix(std::string_view mix_name, const MixModel &mo
                                    const std::vector<MixTensor> &tensors) {
     const std::optional<Mix> mix = quant_mix::parse_mix(mix_name);
     if (!mix)
-        throw GmatError("'" + std::string(mix_name) + "' is not a quantization mix; expected one of f32, f16, bf16, " +
-                        "q4_0, q4_1, q5_0, q5_1, q8_0, q2_k, q2_k_s, q3_k_s, q3_k_m, q3_k_l, q4_k_s, q4_k_m, " +
-                        "q5_k_s, q5_k_m, q6_k, iq4_nl, iq4_xs");
+        throw GmatError("'" + std::string(mix_name) + "' is not a quantization mix; expected one of " + mix_names_list());
     check_tensor_list(model, tensors);
 
     MixContext context{*mix, quant_mix::model_traits(model), !model.has_output_tensor, {}};

@@ -1,6 +1,6 @@
 // Turns a quantization mix name (the export's default type, e.g. q4_k_m) into
 // one block type per tensor, the way llama.cpp's llama-quantize picks them
-// from an unquantized GGUF without an importance matrix.
+// from an unquantized GGUF, with or without an importance matrix (MixModel::has_imatrix).
 #pragma once
 
 #include "quant_mix/mix_types.hpp"
@@ -17,8 +17,9 @@ namespace gmat {
 //
 // Throws GmatError for an unknown mix, duplicate or empty tensor entries,
 // has_output_tensor disagreeing with the presence of output.weight, expert
-// tensors without a valid blk.N. layer, and q2_k_s whenever a tensor would
-// end up q2_k (llama.cpp refuses that without an importance matrix).
+// tensors without a valid blk.N. layer, and, without an importance matrix,
+// any tensor whose type llama.cpp refuses to write without one
+// (quant_mix/required_imatrix.hpp: q2_k in q2_k_s, ...).
 std::vector<MixChoice> resolve_mix(std::string_view mix, const MixModel &model, const std::vector<MixTensor> &tensors);
 
 } // namespace gmat

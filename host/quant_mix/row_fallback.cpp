@@ -6,6 +6,13 @@ namespace {
 // The 32-element type llama.cpp substitutes; 32-element types have none and go straight to f16.
 BlockType smaller_block_sibling(BlockType type) {
     switch (type) {
+    case BlockType::iq1_s:
+    case BlockType::iq1_m:
+    case BlockType::iq2_xxs:
+    case BlockType::iq2_xs:
+    case BlockType::iq2_s:
+    case BlockType::iq3_xxs:
+    case BlockType::iq3_s:
     case BlockType::iq4_xs: return BlockType::iq4_nl;
     case BlockType::q2_k:
     case BlockType::q3_k: return BlockType::q4_0;

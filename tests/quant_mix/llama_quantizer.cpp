@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <mutex>
 #include <stdexcept>
+#include <vector>
 
 namespace quant_mix_test {
 namespace {
@@ -40,7 +41,7 @@ std::string lowercase(std::string text) {
 } // namespace
 
 LlamaQuantizeResult quantize_with_llama(const std::filesystem::path &input, const std::filesystem::path &output,
-                                        uint32_t ftype) {
+                                        uint32_t ftype, const ImatrixEntries *imatrix) {
     init_llama_once();
     {
         std::lock_guard lock(g_log_mutex);
@@ -49,6 +50,13 @@ LlamaQuantizeResult quantize_with_llama(const std::filesystem::path &input, cons
     llama_model_quantize_params params = llama_model_quantize_default_params();
     params.nthread = 2;
     params.ftype = static_cast<enum llama_ftype>(ftype);
+    std::vector<llama_model_imatrix_data> entries;
+    if (imatrix != nullptr) {
+        for (const auto &[name, values] : *imatrix)
+            entries.push_back({name.c_str(), values.data(), values.size()});
+        entries.push_back({nullptr, nullptr, 0});
+        params.imatrix = entries.data();
+    }
     const bool ok = llama_model_quantize(input.c_str(), output.c_str(), &params) == 0;
     std::lock_guard lock(g_log_mutex);
     return {ok, g_logged_errors};

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace quant_mix_test {
 
@@ -15,9 +16,13 @@ struct LlamaQuantizeResult {
     std::string errors; // what llama.cpp logged at error level
 };
 
-// llama_model_quantize with default params (no imatrix), 2 threads.
+// Importance per tensor name (llama.cpp's imatrix entries: ne[0] * n_expert values).
+using ImatrixEntries = std::map<std::string, std::vector<float>>;
+
+// llama_model_quantize with default params, 2 threads; with `imatrix`, passed as
+// the null-terminated llama_model_imatrix_data array llama-quantize builds.
 LlamaQuantizeResult quantize_with_llama(const std::filesystem::path &input, const std::filesystem::path &output,
-                                        uint32_t llama_ftype);
+                                        uint32_t llama_ftype, const ImatrixEntries *imatrix = nullptr);
 
 // Tensor name -> lowercase ggml type name (q4_k, f16...) as stored in the GGUF.
 // Throws std::runtime_error when ggml cannot read the file.

@@ -8,12 +8,13 @@ namespace {
 TEST(MixNames, RecognisesMixesInAnyCase) {
     for (const char *name :
          {"f32",    "f16",    "bf16",   "q4_0",   "q4_1",   "q5_0",   "q5_1", "q8_0",   "q2_k",   "q2_k_s", "q3_k_s",
-          "q3_k_m", "q3_k_l", "q4_k_s", "q4_k_m", "q5_k_s", "q5_k_m", "q6_k", "iq4_nl", "iq4_xs", "Q4_K_M", "IQ4_XS"})
+          "q3_k_m", "q3_k_l", "q4_k_s", "q4_k_m", "q5_k_s", "q5_k_m", "q6_k", "iq4_nl", "iq4_xs", "Q4_K_M", "IQ4_XS",
+          "iq1_s",  "iq1_m",  "iq2_xxs", "iq2_xs", "iq2_s",  "iq2_m",  "iq3_xxs", "iq3_xs", "iq3_s", "IQ3_M"})
         EXPECT_TRUE(gmat::is_mix_name(name)) << name;
 }
 
 TEST(MixNames, BlockTypesThatAreNotMixesAreRejected) {
-    for (const char *name : {"q4_k", "q3_k", "q5_k", "", "q4_k_x", "iq2_xxs", "q4_k_m "})
+    for (const char *name : {"q4_k", "q3_k", "q5_k", "", "q4_k_x", "iq2_xxxs", "q4_k_m "})
         EXPECT_FALSE(gmat::is_mix_name(name)) << name;
 }
 
@@ -31,6 +32,15 @@ TEST(MixNames, BaseTypeOfABlockTypeIsItself) {
     EXPECT_EQ(gmat::base_type_of("q4_k"), "q4_k");
     EXPECT_EQ(gmat::base_type_of("Q6_K"), "q6_k");
     EXPECT_EQ(gmat::base_type_of("iq4_nl"), "iq4_nl");
+}
+
+TEST(MixNames, ANameThatIsAlsoABlockTypeMeansTheBlockTypeForOneTensor) {
+    // llama.cpp's iq2_s file is mostly iq2_xs and its iq2_m file mostly iq2_s; iq3_xs/iq3_m are iq3_s files.
+    EXPECT_EQ(gmat::base_type_of("iq2_s"), "iq2_s");
+    EXPECT_EQ(gmat::base_type_of("iq2_m"), "iq2_s");
+    EXPECT_EQ(gmat::base_type_of("iq3_xs"), "iq3_s");
+    EXPECT_EQ(gmat::base_type_of("IQ3_M"), "iq3_s");
+    EXPECT_EQ(gmat::base_type_of("iq1_m"), "iq1_m");
 }
 
 TEST(MixNames, UnknownNamesThrowNamingTheInput) {

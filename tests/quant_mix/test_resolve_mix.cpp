@@ -140,6 +140,29 @@ TEST(ResolveMix, RejectsBadInput) {
     EXPECT_THROW(gmat::resolve_mix("q2_k_s", dense_model(2), tensors), gmat::GmatError);
 }
 
+TEST(ResolveMix, AnImatrixChangesTheFirstFfnDownLayersAndAllowsQ2KS) {
+    const std::vector<gmat::MixTensor> tensors = dense_tensors(16, 256, 512);
+    gmat::MixModel with = dense_model(16);
+    with.has_imatrix = true;
+    const auto type_of = [&](const std::string &mix, const gmat::MixModel &model, const std::string &name) {
+        return by_name(tensors, gmat::resolve_mix(mix, model, tensors)).at(name).type;
+    };
+    EXPECT_EQ(type_of("iq4_xs", dense_model(16), "blk.1.ffn_down.weight"), "q5_k");
+    EXPECT_EQ(type_of("iq4_xs", with, "blk.1.ffn_down.weight"), "iq4_xs");
+    EXPECT_EQ(type_of("q4_0", dense_model(16), "blk.1.ffn_down.weight"), "q4_0");
+    EXPECT_EQ(type_of("q4_0", with, "blk.1.ffn_down.weight"), "q4_1");
+    EXPECT_EQ(type_of("q5_0", with, "blk.1.ffn_down.weight"), "q5_1");
+    EXPECT_EQ(type_of("q5_0", with, "blk.2.ffn_down.weight"), "q5_0");
+    EXPECT_EQ(type_of("q2_k_s", with, "blk.5.ffn_down.weight"), "q2_k");
+    try {
+        gmat::resolve_mix("q2_k_s", dense_model(16), tensors);
+        FAIL() << "q2_k_s without an importance matrix was accepted";
+    } catch (const gmat::GmatError &e) {
+        EXPECT_NE(std::string(e.what()).find("--imatrix"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("blk.0.attn_q.weight"), std::string::npos) << e.what();
+    }
+}
+
 TEST(ResolveMix, ExpertModelsNeedTheLayerInFfnNames) {
     gmat::MixModel moe = dense_model(2, false);
     moe.n_expert = 4;
