@@ -115,6 +115,13 @@ std::string describe_difference(const std::vector<float> &ours, const std::vecto
            ": ours " + std::to_string(ours[size_t(i)]) + ", ggml " + std::to_string(ggml[size_t(i)]);
 }
 
+// ggml's lattice searches (iq3_xxs 18, iq3_s 21) abort the process on the
+// 1e30 matrix (their squared values overflow and no grid neighbour is found):
+// there is no ggml result to compare with, only ours to check for finiteness.
+bool ggml_aborts_on(uint32_t gguf_type, const Matrix &m) {
+    return (gguf_type == 18 || gguf_type == 21) && m.name == "huge";
+}
+
 TEST(PluginDiscovery, FindsQuantTypesAndRefusesNoPlugin) {
     ASSERT_NE(conformance_registry(), nullptr) << registry_problem();
     EXPECT_FALSE(conformance_registry()->quant_types().empty()) << registry_problem();
@@ -144,6 +151,7 @@ TEST_P(QuantTypeConformance, DequantizesItsOwnBlocksLikeGgml) {
 TEST_P(QuantTypeConformance, DequantizesGgmlBlocksLikeGgml) {
     skip_unless_ggml_knows_type();
     for (const Matrix &m : matrix_set()) {
+        if (ggml_aborts_on(gguf(), m)) continue;
         const auto bytes = ggml_quantize(gguf(), m.values.data(), m.rows, cols_, default_importance());
         const auto ours = dequantize(bytes, m.rows), ggml = ggml_dequantize(gguf(), bytes.data(), m.rows, cols_);
         const int64_t diff = first_bit_difference(ours, ggml);
@@ -189,6 +197,10 @@ TEST_P(QuantTypeConformance, ErrorNoWorseThanGgml) {
     for (const Matrix &m : matrix_set()) {
         const std::vector<float> ours_values = dequantize(quantize(m, default_importance()), m.rows);
         const double ours = relative_rmse(m, ours_values);
+        if (ggml_aborts_on(gguf(), m)) {
+            EXPECT_TRUE(std::isfinite(ours)) << m.name << ": ggml aborts here; our result must be finite";
+            continue;
+        }
         const auto ggml_bytes = ggml_quantize(gguf(), m.values.data(), m.rows, cols_, default_importance());
         const std::vector<float> ggml_values = ggml_dequantize(gguf(), ggml_bytes.data(), m.rows, cols_);
         const double ggml = relative_rmse(m, ggml_values);

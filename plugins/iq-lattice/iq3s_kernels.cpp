@@ -1,0 +1,90 @@
+#include "iq3s_kernels.hpp"
+
+#include "iq3s_format.hpp"
+#include "lattice_search.hpp"
+
+#include <gmat_quant/half.hpp>
+
+#include <cstring>
+
+namespace gmat::iqlattice {
+namespace {
+
+struct Iq3sFormat {
+    static constexpr int kMaxCode = kIq3sMaxCode;
+    static constexpr double top_multiplier = 2 * kIq3sMaxCode + 1;
+    static constexpr double grid_unit = 1.0; // grid values are 1, 3, ..., 15
+    static float sub_scale(float d, int code) { return d * float(1 + 2 * code); }
+    static double code_of(double s, double d) { return (s / d - 1) / 2; }
+    static const Lattice &lattice(bool wide) {
+        static constexpr int kLevels[8] = {1, 3, 5, 7, 9, 11, 13, 15};
+        static const Lattice standard(&kIq3sGrid[0][0], kIq3sGridSize, kGroup, kLevels, 8);
+        static const Lattice trellis(&kIq3sGrid[0][0], kIq3sGridSize, kGroup, kLevels, 16);
+        return wide ? trellis : standard;
+    }
+};
+
+// Magnitudes to search and the sign bits (each value keeps its own sign).
+void fill_input(const float *x, const float *importance, BlockInput &in, uint8_t *signs) {
+    std::memset(signs, 0, kBlock / 8);
+    for (int i = 0; i < kBlock; ++i) {
+        in.a[i] = std::fabs(double(x[i]));
+        if (x[i] < 0) signs[i / 8] |= uint8_t(1u << (i % 8));
+    }
+    fill_weights(x, importance, in);
+}
+
+void pack(const uint8_t *signs, const BlockChoice &c, Iq3sBlock &out) {
+    std::memset(&out, 0, sizeof out);
+    out.d = c.d;
+    if (c.d == 0) return;
+    std::memcpy(out.signs, signs, sizeof out.signs);
+    for (int ib = 0; ib < kSubBlocks; ++ib) {
+        const SubBlockChoice &s = c.sub[ib];
+        out.scales[ib / 2] |= uint8_t(s.code << (4 * (ib % 2)));
+        for (int g = 0; g < kGroups; ++g) {
+            out.qs[ib * kGroups + g] = uint8_t(s.index[g] & 255);
+            out.qh[ib] |= uint8_t((s.index[g] >> 8) << g);
+        }
+    }
+}
+
+} // namespace
+
+void quantize_iq3s(const float *src, uint64_t n_rows, uint64_t n_cols, const sdk::QuantParams &params, void *dst) {
+    check_params("iq3_s", params, n_cols);
+    auto *out = static_cast<Iq3sBlock *>(dst);
+    BlockInput in;
+    uint8_t signs[kBlock / 8];
+    for (uint64_t r = 0; r < n_rows; ++r) {
+        for (uint64_t b = 0; b < n_cols / kBlock; ++b) {
+            const float *x = src + r * n_cols + b * kBlock;
+            fill_input(x, params.importance ? params.importance + b * kBlock : nullptr, in, signs);
+            pack(signs, search_block<Iq3sFormat>(in, params.strategy), *out++);
+        }
+    }
+}
+
+void dequantize_iq3s(const void *src, uint64_t n_rows, uint64_t n_cols, float *dst) {
+    const auto *blocks = static_cast<const Iq3sBlock *>(src);
+    const uint64_t n_blocks = n_rows * (n_cols / kBlock);
+    for (uint64_t b = 0; b < n_blocks; ++b) {
+        const Iq3sBlock &blk = blocks[b];
+        const float d = quant::fp16_to_fp32(blk.d);
+        float *y = dst + b * kBlock;
+        for (int ib = 0; ib < kSubBlocks; ++ib) {
+            const float db = Iq3sFormat::sub_scale(d, (blk.scales[ib / 2] >> (4 * (ib % 2))) & 15);
+            for (int g = 0; g < kGroups; ++g) {
+                const int index = blk.qs[ib * kGroups + g] | (((blk.qh[ib] >> g) & 1) << 8);
+                for (int j = 0; j < kGroup; ++j) {
+                    const int k = ib * kSubBlock + g * kGroup + j;
+                    // ggml's "* -1" compiles to a negation: the same for finite values, and it flips a NaN's sign.
+                    const float v = db * float(kIq3sGrid[index][j]);
+                    y[k] = (blk.signs[k / 8] >> (k % 8)) & 1 ? -v : v;
+                }
+            }
+        }
+    }
+}
+
+} // namespace gmat::iqlattice

@@ -1,0 +1,104 @@
+#include "iq3xxs_kernels.hpp"
+
+#include "iq3xxs_format.hpp"
+#include "lattice_search.hpp"
+
+#include <gmat_quant/half.hpp>
+
+#include <cstring>
+
+namespace gmat::iqlattice {
+namespace {
+
+struct Iq3xxsFormat {
+    static constexpr int kMaxCode = kIq3xxsMaxCode;
+    static constexpr double top_multiplier = (0.5 + kIq3xxsMaxCode) * 0.5;
+    static constexpr double grid_unit = 4.0; // grid values 4, 12, ..., 52, 62: four times iq3_s's targets
+    static float sub_scale(float d, int code) { return d * (0.5f + float(code)) * 0.5f; }
+    static double code_of(double s, double d) { return 2 * s / d - 0.5; }
+    static const Lattice &lattice(bool wide) {
+        static constexpr int kLevels[8] = {4, 12, 20, 28, 36, 44, 52, 62};
+        static const Lattice standard(&kIq3xxsGrid[0][0], kIq3xxsGridSize, kGroup, kLevels, 8);
+        static const Lattice trellis(&kIq3xxsGrid[0][0], kIq3xxsGridSize, kGroup, kLevels, 16);
+        return wide ? trellis : standard;
+    }
+};
+
+// Magnitudes to search and the 7-bit sign code of every 8 values. Codes carry an even
+// number of minus signs: when x has an odd number, the value where a wrong sign costs
+// least (smallest w x^2) keeps the other sign and is searched as -|x|, so the grid
+// picks its smallest level for it.
+void fill_input(const float *x, const float *importance, BlockInput &in, uint8_t *codes) {
+    fill_weights(x, importance, in);
+    for (int k = 0; k < kBlock / 8; ++k) {
+        uint32_t bits = 0;
+        int cheapest = 8 * k;
+        for (int i = 8 * k; i < 8 * k + 8; ++i) {
+            in.a[i] = std::fabs(double(x[i]));
+            if (x[i] < 0) bits |= 1u << (i - 8 * k);
+            if (in.w[i] * in.a[i] * in.a[i] < in.w[cheapest] * in.a[cheapest] * in.a[cheapest]) cheapest = i;
+        }
+        if (sign_bits_of_code(bits) != bits) { // odd number of minus signs
+            bits ^= 1u << (cheapest - 8 * k);
+            in.a[cheapest] = -in.a[cheapest];
+        }
+        codes[k] = uint8_t(bits & 127);
+    }
+}
+
+void pack(const uint8_t *codes, const BlockChoice &c, Iq3xxsBlock &out) {
+    std::memset(&out, 0, sizeof out);
+    out.d = c.d;
+    if (c.d == 0) return;
+    for (int ib = 0; ib < kSubBlocks; ++ib) {
+        const SubBlockChoice &s = c.sub[ib];
+        uint32_t aux = uint32_t(s.code) << 28;
+        for (int l = 0; l < 4; ++l) aux |= uint32_t(codes[4 * ib + l]) << (7 * l);
+        for (int b = 0; b < 4; ++b) out.scales_and_signs[4 * ib + b] = uint8_t(aux >> (8 * b));
+        for (int g = 0; g < kGroups; ++g) out.qs[ib * kGroups + g] = uint8_t(s.index[g]);
+    }
+}
+
+} // namespace
+
+void quantize_iq3xxs(const float *src, uint64_t n_rows, uint64_t n_cols, const sdk::QuantParams &params, void *dst) {
+    check_params("iq3_xxs", params, n_cols);
+    auto *out = static_cast<Iq3xxsBlock *>(dst);
+    BlockInput in;
+    uint8_t codes[kBlock / 8];
+    for (uint64_t r = 0; r < n_rows; ++r) {
+        for (uint64_t b = 0; b < n_cols / kBlock; ++b) {
+            const float *x = src + r * n_cols + b * kBlock;
+            fill_input(x, params.importance ? params.importance + b * kBlock : nullptr, in, codes);
+            pack(codes, search_block<Iq3xxsFormat>(in, params.strategy), *out++);
+        }
+    }
+}
+
+void dequantize_iq3xxs(const void *src, uint64_t n_rows, uint64_t n_cols, float *dst) {
+    const auto *blocks = static_cast<const Iq3xxsBlock *>(src);
+    const uint64_t n_blocks = n_rows * (n_cols / kBlock);
+    for (uint64_t b = 0; b < n_blocks; ++b) {
+        const Iq3xxsBlock &blk = blocks[b];
+        const float d = quant::fp16_to_fp32(blk.d);
+        float *y = dst + b * kBlock;
+        for (int ib = 0; ib < kSubBlocks; ++ib) {
+            uint32_t aux = 0;
+            for (int i = 0; i < 4; ++i) aux |= uint32_t(blk.scales_and_signs[4 * ib + i]) << (8 * i);
+            const float db = Iq3xxsFormat::sub_scale(d, int(aux >> 28));
+            for (int l = 0; l < 4; ++l) {
+                const uint8_t signs = sign_bits_of_code(aux >> (7 * l));
+                for (int h = 0; h < 2; ++h) {
+                    const uint8_t *grid = kIq3xxsGrid[blk.qs[ib * kGroups + 2 * l + h]];
+                    for (int j = 0; j < kGroup; ++j) {
+                        // ggml's "* -1" compiles to a negation: the same for finite values, and it flips a NaN's sign.
+                        const float v = db * float(grid[j]);
+                        y[ib * kSubBlock + 8 * l + 4 * h + j] = (signs >> (4 * h + j)) & 1 ? -v : v;
+                    }
+                }
+            }
+        }
+    }
+}
+
+} // namespace gmat::iqlattice

@@ -1,0 +1,82 @@
+#include "lattice.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+namespace gmat::iqlattice {
+
+Lattice::Lattice(const uint8_t *grid, int size, int width, const int *levels, int neighbours)
+    : grid_(grid), size_(size), width_(width) {
+    for (int i = 0; i < 8; ++i) levels_[i] = levels[i];
+    for (int i = 0; i < 7; ++i) midpoints_[i] = 0.5 * (levels[i] + levels[i + 1]);
+    bool even = true;
+    for (int i = 1; i < 8; ++i) even &= levels[i] - levels[i - 1] == levels[1] - levels[0];
+    if (even) first_ = levels[0], inv_step_ = 1.0 / (levels[1] - levels[0]);
+    int keys = 1;
+    for (int j = 0; j < width; ++j) keys *= 8;
+    std::vector<int> on_grid(size_t(keys), -1);
+    for (int index = 0; index < size; ++index) {
+        int key = 0;
+        for (int j = 0; j < width; ++j) {
+            const int level = int(std::find(levels, levels + 8, int(grid[index * width + j])) - levels);
+            key |= level << (3 * j);
+        }
+        on_grid[size_t(key)] = index;
+    }
+    start_.resize(size_t(keys) + 1);
+    std::vector<int> order(static_cast<size_t>(size));
+    std::vector<long> distance(static_cast<size_t>(size));
+    for (int key = 0; key < keys; ++key) {
+        start_[size_t(key)] = int32_t(candidates_.size());
+        if (on_grid[size_t(key)] >= 0) {
+            candidates_.push_back(uint16_t(on_grid[size_t(key)]));
+            continue;
+        }
+        for (int index = 0; index < size; ++index) {
+            long d2 = 0;
+            for (int j = 0; j < width; ++j) {
+                const long diff = long(grid[index * width + j]) - levels[(key >> (3 * j)) & 7];
+                d2 += diff * diff;
+            }
+            distance[size_t(index)] = d2;
+        }
+        std::iota(order.begin(), order.end(), 0);
+        const int kept = std::min(neighbours, size);
+        std::partial_sort(order.begin(), order.begin() + kept, order.end(), [&](int a, int b) {
+            return distance[size_t(a)] != distance[size_t(b)] ? distance[size_t(a)] < distance[size_t(b)] : a < b;
+        });
+        for (int n = 0; n < kept; ++n) candidates_.push_back(uint16_t(order[size_t(n)]));
+    }
+    start_[size_t(keys)] = int32_t(candidates_.size());
+}
+
+int Lattice::level_of(double v) const {
+    if (inv_step_ > 0) { // ties go up, as with the midpoints
+        const double position = (v - first_) * inv_step_ + 0.5;
+        return position <= 0 ? 0 : position >= 7 ? 7 : int(position);
+    }
+    int level = 0;
+    while (level < 7 && v >= midpoints_[level]) ++level;
+    return level;
+}
+
+int Lattice::nearest(const double *a, const double *w, double scale, double inv) const {
+    int key = 0;
+    for (int j = 0; j < width_; ++j) key |= level_of(a[j] * inv) << (3 * j);
+    const int32_t first = start_[size_t(key)], last = start_[size_t(key) + 1];
+    if (last - first == 1) return candidates_[size_t(first)];
+    int best = candidates_[size_t(first)];
+    double best_error = -1;
+    for (int32_t c = first; c < last; ++c) {
+        const uint8_t *p = point(candidates_[size_t(c)]);
+        double error = 0;
+        for (int j = 0; j < width_; ++j) {
+            const double e = a[j] - scale * p[j];
+            error += w[j] * e * e;
+        }
+        if (best_error < 0 || error < best_error) best_error = error, best = candidates_[size_t(c)];
+    }
+    return best;
+}
+
+} // namespace gmat::iqlattice
