@@ -5,12 +5,16 @@
 #include "common/error.hpp"
 #include "common/progress.hpp"
 #include "config/export_config.hpp"
+#include "common/json.hpp"
+#include "distributed/export_parts.hpp"
+#include "distributed/part_file.hpp"
 #include "pipeline/export_pipeline.hpp"
 #include "pipeline/export_plan.hpp"
 #include "pipeline/tensor_types.hpp"
 #include "repository/locked_store.hpp"
 
 #include <cstdio>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 
@@ -30,7 +34,18 @@ struct ExportArgs {
     bool dry_run = false;
     unsigned threads = 0;
     std::vector<std::string> skip_tensors;
+    bool plan_only = false;
+    bool output_given = false;
+    uint32_t plan_parts = 0;
+    std::string part;
+    bool assemble = false;
 };
+
+std::string file_bytes_of(const std::string &file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw GmatError(file + ": cannot open");
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
 
 void print_plan(const ExportPlan &plan) {
     std::cout << std::left << std::setw(34) << "TENSOR" << std::setw(16) << "SHAPE" << std::setw(8) << "TYPE"
@@ -69,11 +84,40 @@ void run(GlobalOptions &global, const ExportArgs &args) {
     plan_options.skip_tensors = args.skip_tensors;
     const ExportPlan plan = plan_export(store, config, config_name, registry, plan_options);
     if (args.dry_run) return print_plan(plan);
+    const bool distributed = args.plan_only || !args.part.empty() || args.assemble;
+    PlanIdentity ids;
+    if (distributed) {
+        ProfileSource profile;
+        if (!args.config.empty()) profile.config_bytes = file_bytes_of(args.config);
+        profile.config_name = config_name;
+        profile.shard_size_override = plan_options.shard_size_bytes;
+        profile.skip_tensors = args.skip_tensors;
+        ids = plan_identity(store, plan, config, profile);
+    }
+    if (args.plan_only) {
+        const auto doc = plan_document(plan, ids, config, args.plan_parts);
+        if (!args.output_given) {
+            std::cout << json::to_pretty_string(doc) << "\n";
+        } else {
+            if (args.output.has_parent_path()) fs::create_directories(args.output.parent_path());
+            json::write_file(args.output, doc);
+            if (!global.quiet)
+                std::cout << "Wrote " << args.output.string() << " (plan " << ids.plan_id << ", " << plan.tensors.size()
+                          << " tensors, " << plan.shard_count << (plan.shard_count == 1 ? " file" : " split files")
+                          << ")\n";
+        }
+        return;
+    }
     if (args.output.has_parent_path()) fs::create_directories(args.output.parent_path());
     ExportRunOptions options;
     options.output = args.output;
     options.threads = args.threads;
     options.progress = !global.quiet;
+    if (!args.part.empty()) {
+        const PartSpec part = parse_part_spec(args.part, process_env);
+        return run_export_part(store, plan, config, registry, ids, part, options, std::cout);
+    }
+    if (args.assemble) return assemble_export(store, plan, config, registry, ids, options, std::cout);
     run_export(store, plan, config, registry, options, std::cout);
 }
 } // namespace
@@ -91,8 +135,10 @@ void add_export_command(CLI::App &app, GlobalOptions &global) {
     cmd->add_option("-c,--config", args->config,
                     "Export config JSON (default: generated defaults; with --generate-config: where to write it, "
                     "default ./export_config.json)");
-    cmd->add_option("-o,--output", args->output, "Output GGUF path (default: model.gguf); shards are named "
-                                                 "<stem>-00001-of-0000N.gguf");
+    auto *output = cmd->add_option("-o,--output", args->output,
+                                   "Output GGUF path (default: model.gguf); shards are named "
+                                   "<stem>-00001-of-0000N.gguf. With --plan-only: where to write the plan (default: "
+                                   "standard output)");
     cmd->add_option("--shard-size", args->shard_size_mb, "Shard size in MB (1 MB = 1,000,000 bytes; overrides the config)")
         ->check(CLI::PositiveNumber);
     cmd->add_option("--imatrix", args->imatrix,
@@ -112,7 +158,39 @@ void add_export_command(CLI::App &app, GlobalOptions &global) {
                     "Leave this store tensor (UUID or source name) out of the output, e.g. one that `gmat inspect "
                     "--verify` reports corrupt (repeatable); llama.cpp may then refuse the file if it needs it")
         ->allow_extra_args(false); // one value per --skip-tensor
-    cmd->callback([&global, args] { run(global, *args); });
+    auto *plan_only = cmd->add_flag(
+        "--plan-only", args->plan_only,
+        "Write the export plan as JSON and export nothing: plan id (a hash of the store, the profile and gmat's plan "
+        "format), tensor order, per-tensor types, byte sizes, split files and each tensor's offset in its file's "
+        "data section. Every machine derives the same plan from the same store and profile");
+    cmd->add_option("--parts", args->plan_parts,
+                    "With --plan-only: also list what each of N parts covers (split files or tensors, and bytes)")
+        ->check(CLI::Range(1u, kMaxParts))
+        ->needs(plan_only);
+    auto *part = cmd->add_option(
+        "--part", args->part,
+        "Export only part I of N (I counted from 0) of the plan, for one task of a cluster job: a sharded export "
+        "writes whole split files (balanced by bytes), a single-file export writes <output>.part-0000I-of-0000N."
+        "gmatpart for --assemble. `auto` or `auto/N` takes I from SLURM_ARRAY_TASK_ID (sbatch --array=0-<N-1>) or "
+        "Kubernetes' JOB_COMPLETION_INDEX, and N from SLURM_ARRAY_TASK_COUNT when not given (give N to re-run some "
+        "indices: sbatch --array=2 ... --part auto/4). Every file is "
+        "published atomically; running a part again gives the same bytes");
+    part->type_name("I/N|auto[/N]")->excludes(plan_only);
+    cmd->add_flag("--assemble", args->assemble,
+                  "After every --part has run: check that all parts belong to this plan (same store, profile and "
+                  "gmat), none is missing or duplicated, then join a single-file export's parts into the GGUF without "
+                  "quantizing again, or verify a sharded export's split files against their parts' checksums; the part "
+                  "files are then removed. Nothing is written when a check fails")
+        ->excludes(plan_only)
+        ->excludes(part);
+    cmd->callback([&global, args, output] {
+        args->output_given = output->count() > 0;
+        if (args->dry_run && (args->plan_only || !args->part.empty() || args->assemble))
+            throw GmatError("--dry-run cannot be combined with --plan-only, --part or --assemble");
+        if (args->generate_config && (args->plan_only || !args->part.empty() || args->assemble))
+            throw GmatError("--generate-config cannot be combined with --plan-only, --part or --assemble");
+        run(global, *args);
+    });
 }
 
 } // namespace gmat::cli

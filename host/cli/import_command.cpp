@@ -4,6 +4,7 @@
 #include "common/error.hpp"
 #include "common/progress.hpp"
 #include "config/import_config.hpp"
+#include "distributed/export_parts.hpp"
 #include "pipeline/import_pipeline.hpp"
 
 #include <iostream>
@@ -25,6 +26,8 @@ struct ImportArgs {
     bool generate_config = false;
     unsigned threads = 0;
     bool force = false;
+    std::string part;
+    bool assemble = false;
 };
 
 void print_statistics(const SourceReader &reader) {
@@ -97,6 +100,18 @@ void add_import_command(CLI::App &app, GlobalOptions &global) {
                   "print statistics, and import nothing");
     cmd->add_option("-t,--threads", args->threads, "Worker threads (default: all cores)");
     cmd->add_flag("--force", args->force, "Replace an existing OUTPUT/model.gmat");
+    auto *part = cmd->add_option(
+        "--part", args->part,
+        "With --into: import only part I of N (I counted from 0) of the checkpoint, for one task of a cluster job: "
+        "whole safetensors files balanced by bytes, as blobs plus a partial store REPO/models/NAME.part-0000I-of-"
+        "0000N (re-running a part replaces it). `auto` or `auto/N` takes I from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX "
+        "and N from SLURM_ARRAY_TASK_COUNT when not given. Then run the same command with --assemble");
+    part->type_name("I/N|auto[/N]");
+    cmd->add_flag("--assemble", args->assemble,
+                  "With --into, after every --part has run: check that all parts are in (none missing, one split, "
+                  "this checkpoint and config), write REPO/models/NAME/model.gmat exactly as a one-machine import "
+                  "would, and remove the partial stores. Nothing is written when a check fails")
+        ->excludes(part);
     cmd->callback([&global, args] {
         if (args->generate_config) return generate(global, *args);
         ImportOptions options;
@@ -111,6 +126,15 @@ void add_import_command(CLI::App &app, GlobalOptions &global) {
         options.threads = args->threads;
         options.force = args->force;
         options.progress = !global.quiet;
+        if ((!args->part.empty() || args->assemble) && args->repository.empty())
+            throw GmatError(std::string(args->assemble ? "--assemble" : "--part") +
+                            " needs --into REPO: the parts of a distributed import meet in a repository on a shared "
+                            "file system");
+        if (!args->part.empty()) {
+            const PartSpec spec = parse_part_spec(args->part, process_env);
+            options.part = std::make_pair(spec.index, spec.count);
+        }
+        options.assemble = args->assemble;
         run_import(global.registry(), options, std::cout);
     });
 }

@@ -164,31 +164,15 @@ std::vector<fs::path> output_files(const fs::path &output, uint32_t shard_count)
     return files;
 }
 
-ExportSummary run_export(const Store &store, const ExportPlan &plan, const ExportConfig &config,
-                         const PluginRegistry &registry, const ExportRunOptions &options, std::ostream &log) {
-    const auto start = std::chrono::steady_clock::now();
+void quantize_tensors(const Store &store, const ExportPlan &plan, const ExportConfig &config, size_t begin, size_t end,
+                      unsigned thread_count, bool progress, std::ostream &log, const TensorDataSink &sink) {
     QuantOptions quant;
     quant.strategy = config.scale_optimization == "standard" ? GMAT_SCALE_STANDARD : GMAT_SCALE_TRELLIS;
     quant.trellis_lambda = static_cast<float>(config.trellis_lambda);
-
-    log << "Exporting to " << config.target_format << ": " << options.output.string()
-        << (plan.shard_count > 1 ? " (" + std::to_string(plan.shard_count) + " shards)" : std::string()) << "\n"
-        << "Scale optimization: " << config.scale_optimization
-        << (quant.strategy == GMAT_SCALE_TRELLIS ? " { lambda: " + std::to_string(config.trellis_lambda).substr(0, 4) + " }" : "")
-        << "\n";
-    for (const auto &note : plan.notes) log << "Note: " << note << "\n";
-    log << "\nProcessing " << plan.tensors.size() << " tensors...\n";
-
-    for (const auto &file : output_files(options.output, plan.shard_count)) remove_stale_temporaries(file);
-    OutputWriter writer = registry.create_writer(config.target_format, options.output, plan.shard_count);
-    writer.set_all(plan.metadata);
-    for (const auto &t : plan.tensors) writer.add_tensor(t.gguf_name, t.type->gguf_type(), t.ggml_ne(), t.bytes, t.shard);
-
     std::vector<std::vector<TensorSource>> sources(plan.tensors.size()); // [tensor][part]
-    size_t next_tensor = 0;
+    size_t next_tensor = begin;
     uint64_t next_row = 0;
-    size_t done = 0;
-    const int threads = options.threads ? static_cast<int>(options.threads) : tbb::this_task_arena::max_concurrency();
+    const int threads = thread_count ? static_cast<int>(thread_count) : tbb::this_task_arena::max_concurrency();
     ChunkPool pool;
     tbb::task_arena arena(threads);
     arena.execute([&] {
@@ -197,7 +181,7 @@ ExportSummary run_export(const Store &store, const ExportPlan &plan, const Expor
             tbb::make_filter<void, Chunk *>(
                 tbb::filter_mode::serial_in_order,
                 [&](tbb::flow_control &fc) -> Chunk * {
-                    if (next_tensor >= plan.tensors.size()) {
+                    if (next_tensor >= end) {
                         fc.stop();
                         return nullptr;
                     }
@@ -273,7 +257,7 @@ ExportSummary run_export(const Store &store, const ExportPlan &plan, const Expor
                     tbb::filter_mode::serial_in_order, [&](Chunk *chunk) {
                         const std::unique_ptr<Chunk, std::function<void(Chunk *)>> returned(
                             chunk, [&](Chunk *c) { pool.give_back(c); });
-                        writer.write_tensor_data(chunk->output.data(), chunk->output.size());
+                        sink(chunk->output.data(), chunk->output.size());
                         const PlannedTensor &t = plan.tensors[chunk->tensor];
                         if (chunk->part_last && !sources[chunk->tensor].empty()) {
                             TensorSource &src = sources[chunk->tensor][chunk->part];
@@ -282,13 +266,36 @@ ExportSummary run_export(const Store &store, const ExportPlan &plan, const Expor
                         }
                         if (!chunk->last) return;
                         sources[chunk->tensor].clear();
-                        ++done;
-                        if (options.progress)
-                            log << "[" << done << "/" << plan.tensors.size() << "] " << t.gguf_name << " ["
+                        if (progress)
+                            log << "[" << chunk->tensor + 1 << "/" << plan.tensors.size() << "] " << t.gguf_name << " ["
                                 << shape_string(t.shape) << "] -> " << type_label(*t.type)
                                 << (t.fallback ? " (fallback)" : "") << std::endl;
                     }));
     });
+}
+
+ExportSummary run_export(const Store &store, const ExportPlan &plan, const ExportConfig &config,
+                         const PluginRegistry &registry, const ExportRunOptions &options, std::ostream &log) {
+    const auto start = std::chrono::steady_clock::now();
+    QuantOptions quant;
+    quant.strategy = config.scale_optimization == "standard" ? GMAT_SCALE_STANDARD : GMAT_SCALE_TRELLIS;
+    quant.trellis_lambda = static_cast<float>(config.trellis_lambda);
+
+    log << "Exporting to " << config.target_format << ": " << options.output.string()
+        << (plan.shard_count > 1 ? " (" + std::to_string(plan.shard_count) + " shards)" : std::string()) << "\n"
+        << "Scale optimization: " << config.scale_optimization
+        << (quant.strategy == GMAT_SCALE_TRELLIS ? " { lambda: " + std::to_string(config.trellis_lambda).substr(0, 4) + " }" : "")
+        << "\n";
+    for (const auto &note : plan.notes) log << "Note: " << note << "\n";
+    log << "\nProcessing " << plan.tensors.size() << " tensors...\n";
+
+    for (const auto &file : output_files(options.output, plan.shard_count)) remove_stale_temporaries(file);
+    OutputWriter writer = registry.create_writer(config.target_format, options.output, plan.shard_count);
+    writer.set_all(plan.metadata);
+    for (const auto &t : plan.tensors) writer.add_tensor(t.gguf_name, t.type->gguf_type(), t.ggml_ne(), t.bytes, t.shard);
+
+    quantize_tensors(store, plan, config, 0, plan.tensors.size(), options.threads, options.progress, log,
+                     [&](const void *data, uint64_t n) { writer.write_tensor_data(data, n); });
     writer.commit();
 
     ExportSummary summary;

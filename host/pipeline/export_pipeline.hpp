@@ -7,6 +7,7 @@
 #include "pipeline/export_plan.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <iosfwd>
 
 namespace gmat {
@@ -27,6 +28,15 @@ struct ExportSummary {
 
 ExportSummary run_export(const Store &store, const ExportPlan &plan, const ExportConfig &config,
                          const PluginRegistry &registry, const ExportRunOptions &options, std::ostream &log);
+
+// Receives quantized tensor data in plan order (a tensor may come in several calls).
+using TensorDataSink = std::function<void(const void *data, uint64_t n_bytes)>;
+
+// Quantizes plan tensors [begin, end) with the export's pipeline and hands
+// their bytes to sink in order; byte-identical for any thread count (0: all
+// cores). With progress, prints one line per finished tensor.
+void quantize_tensors(const Store &store, const ExportPlan &plan, const ExportConfig &config, size_t begin, size_t end,
+                      unsigned threads, bool progress, std::ostream &log, const TensorDataSink &sink);
 
 // The files a plan writes for an output path: the path itself, or
 // <stem>-0000i-of-0000N.gguf for N shards.

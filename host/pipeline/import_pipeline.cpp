@@ -3,8 +3,10 @@
 #include "common/atomic_file.hpp"
 #include "common/dtype.hpp"
 #include "common/error.hpp"
+#include "common/json.hpp"
 #include "common/progress.hpp"
 #include "config/import_config.hpp"
+#include "distributed/balanced_split.hpp"
 #include "repository/blob_store.hpp"
 #include "repository/content_id.hpp"
 #include "repository/delta_base.hpp"
@@ -26,6 +28,9 @@
 #include <fcntl.h>
 #include <functional>
 #include <ostream>
+#include <chrono>
+#include <map>
+#include <set>
 #include <unordered_map>
 
 namespace fs = std::filesystem;
@@ -209,7 +214,17 @@ ImportTarget prepare_target(const ImportOptions &options, std::ostream &log) {
         const std::string name = options.model_name.empty() ? default_model_name(options.model) : options.model_name;
         check_model_name(name);
         target.store_dir = target.repository->model_store(name);
-        remove_stale_temporaries(target.repository->blob_temporary_target());
+        // Parts run on several machines at once: a blob temporary whose pid is
+        // unknown here may be another machine's live write. --assemble cleans up.
+        if (!options.part) remove_stale_temporaries(target.repository->blob_temporary_target());
+        if (options.part) { // a part's partial store; an earlier attempt's is replaced
+            if (fs::exists(target.store_dir) && !options.force)
+                throw GmatError(target.store_dir.string() + ": a store already exists here; pass --force to replace it");
+            target.store_dir = target.repository->model_store(name + "." + part_suffix(options.part->first,
+                                                                                       options.part->second));
+            remove_stale_temporaries(target.store_dir);
+            return target;
+        }
     } else {
         target.store_dir = options.output_dir / "model.gmat";
         if (!fs::is_directory(options.output_dir) && !fs::create_directories(options.output_dir))
@@ -219,6 +234,171 @@ ImportTarget prepare_target(const ImportOptions &options, std::ostream &log) {
         throw GmatError(target.store_dir.string() + ": a store already exists here; pass --force to replace it");
     remove_stale_temporaries(target.store_dir);
     return target;
+}
+
+// The source files (by file name, sorted) with the bytes of their items.
+std::vector<std::pair<std::string, uint64_t>> source_files(const SourceReader &reader,
+                                                           const std::vector<ImportItem> &items) {
+    std::map<std::string, uint64_t> bytes;
+    for (const auto &file : reader.tensors()) bytes.emplace(fs::path(file.source_file).filename().string(), 0);
+    for (const auto &item : items)
+        bytes[fs::path(reader.tensors()[item.source_index].source_file).filename().string()] += item.tensor.bytes;
+    return {bytes.begin(), bytes.end()};
+}
+
+// The items whose source files fall to part `part` of `parts` (whole files, balanced by bytes).
+std::vector<ImportItem> items_of_part(const SourceReader &reader, const std::vector<ImportItem> &items, uint32_t part,
+                                      uint32_t parts) {
+    const auto files = source_files(reader, items);
+    std::vector<uint64_t> weights;
+    for (const auto &f : files) weights.push_back(f.second);
+    const auto [first, end] = balanced_range(weights, part, parts);
+    std::set<std::string> mine;
+    for (size_t i = first; i < end; ++i) mine.insert(files[i].first);
+    std::vector<ImportItem> selected;
+    for (const auto &item : items)
+        if (mine.contains(fs::path(reader.tensors()[item.source_index].source_file).filename().string()))
+            selected.push_back(item);
+    return selected;
+}
+
+std::string config_text(const ImportConfig &config) {
+    return json::to_pretty_string(import_config_to_json(config));
+}
+
+// A part's partial store lists only its own tensors: the others are excluded
+// in its config (include: false), so it is a valid store gc and Store::open read.
+void exclude_all_but(ImportConfig &config, const std::vector<ImportItem> &items) {
+    std::set<std::string> mine;
+    for (const auto &item : items) mine.insert(item.tensor.uuid);
+    for (auto &m : config.tensor_map)
+        if (!mine.contains(m.target)) m.include = false;
+}
+
+// The config text a partial store of these items records, config left as it was.
+std::string partial_config_text(ImportConfig &config, const std::vector<ImportItem> &items) {
+    std::vector<bool> saved;
+    for (const auto &m : config.tensor_map) saved.push_back(m.include);
+    exclude_all_but(config, items);
+    std::string text = config_text(config);
+    for (size_t i = 0; i < saved.size(); ++i) config.tensor_map[i].include = saved[i];
+    return text;
+}
+
+// --assemble: checks every partial store of <name> (all parts present, one
+// split, made from this checkpoint and config, each holding exactly its
+// files' tensors), then writes the model's store with the tensors in import
+// order, as a one-machine import would, and removes the partial stores.
+ImportSummary assemble_parts(const SourceReader &reader, const std::vector<ImportItem> &items, ImportConfig &config,
+                             const ImportTarget &target, const fs::path &model_dir, const ImportOptions &options,
+                             std::ostream &log) {
+    const auto start = std::chrono::steady_clock::now();
+    const RepositoryLayout &repo = *target.repository;
+    const std::string name = target.store_dir.parent_path().filename().string();
+    const std::string prefix = name + ".part-";
+    std::map<uint32_t, std::vector<std::pair<uint32_t, fs::path>>> by_count; // count -> (index, folder)
+    std::error_code ec;
+    for (const auto &entry : fs::directory_iterator(repo.models_dir(), ec)) {
+        const std::string folder = entry.path().filename().string();
+        unsigned index = 0, count = 0;
+        char tail = 0;
+        if (folder.rfind(prefix, 0) != 0 ||
+            std::sscanf(folder.c_str() + prefix.size(), "%u-of-%u%c", &index, &count, &tail) != 2 || index == 0 ||
+            index > count || folder != name + "." + part_suffix(index - 1, count))
+            continue;
+        by_count[count].emplace_back(index - 1, entry.path());
+    }
+    const auto refuse = [&](const std::vector<std::string> &problems) {
+        std::string message = "cannot assemble " + target.store_dir.string() + "; nothing was written:";
+        for (const auto &p : problems) message += "\n  " + p;
+        throw GmatError(message);
+    };
+    if (by_count.empty())
+        throw GmatError("cannot assemble " + target.store_dir.string() + ": no partial stores (" +
+                        (repo.models_dir() / (name + ".part-0000I-of-0000N")).string() +
+                        "); run `gmat import ... --into " + repo.root().string() + " --part I/N` for every part first");
+    if (by_count.size() > 1) {
+        std::vector<std::string> problems{"partial stores of different splits; remove the stale ones:"};
+        for (const auto &[count, folders] : by_count)
+            problems.push_back("  " + std::to_string(folders.size()) + " of a " + std::to_string(count) +
+                               "-part split, e.g. " + folders.front().second.string());
+        refuse(problems);
+    }
+    const uint32_t parts = by_count.begin()->first;
+    std::vector<fs::path> folder_of(parts);
+    for (const auto &[index, folder] : by_count.begin()->second) folder_of[index] = folder;
+    std::vector<std::string> problems;
+    std::map<std::string, StoredTensor> imported; // uuid -> tensor
+    for (uint32_t i = 0; i < parts; ++i) {
+        const std::string label = "part " + std::to_string(i) + " of " + std::to_string(parts);
+        const fs::path store_dir = repo.model_store(name + "." + part_suffix(i, parts));
+        if (folder_of[i].empty() || !fs::exists(store_dir / "metadata.json")) {
+            problems.push_back(store_dir.string() + ": missing (" + label + " has not finished; run `--part " +
+                               std::to_string(i) + "/" + std::to_string(parts) + "` again)");
+            continue;
+        }
+        std::optional<Store> partial;
+        try {
+            partial.emplace(Store::open(store_dir));
+        } catch (const GmatError &e) {
+            problems.push_back(std::string(e.what()) + " (" + label + "; run it again)");
+            continue;
+        }
+        const std::vector<ImportItem> part_items = items_of_part(reader, items, i, parts);
+        if (config_text(partial->metadata().config) != partial_config_text(config, part_items)) {
+            problems.push_back(store_dir.string() + ": imported with another import config or block format (" + label +
+                               "; run it again with this one)");
+            continue;
+        }
+        std::set<std::string> expected;
+        for (const auto &item : part_items) expected.insert(item.tensor.uuid);
+        std::set<std::string> have;
+        for (const auto &t : partial->tensors()) have.insert(t.uuid);
+        if (have != expected) {
+            problems.push_back(store_dir.string() + ": holds " + std::to_string(have.size()) + " tensors, " + label +
+                               " of this checkpoint has " + std::to_string(expected.size()) +
+                               " (another checkpoint or split); run it again");
+            continue;
+        }
+        for (const auto &t : partial->tensors()) imported[t.uuid] = t;
+    }
+    if (!problems.empty()) refuse(problems);
+
+    StoreMetadata metadata;
+    uint64_t total_bytes = 0;
+    for (const auto &item : items) {
+        const StoredTensor &t = imported.at(item.tensor.uuid);
+        if (t.name != item.tensor.name || t.dtype != item.tensor.dtype || t.shape != item.tensor.shape ||
+            t.bytes != item.tensor.bytes)
+            problems.push_back(item.tensor.uuid + " ('" + item.tensor.name + "'): the partial store's tensor differs "
+                               "from the checkpoint's (name, dtype, shape or size); run its part again");
+        metadata.tensors.push_back(t);
+        total_bytes += t.bytes;
+    }
+    if (!problems.empty()) refuse(problems);
+    fs::create_directories(target.store_dir.parent_path());
+    TemporaryDirectory staged(temporary_sibling(target.store_dir));
+    fs::create_directories(staged.path());
+    copy_model_files(model_dir, staged.path(), metadata.model_files);
+    metadata.config = std::move(config);
+    metadata.blobs_dir =
+        fs::relative(fs::canonical(repo.blobs_dir()), fs::weakly_canonical(target.store_dir)).string();
+    // Every partial store of one repository recorded the same base, if any.
+    if (options.base) {
+        const Store first = Store::open(repo.model_store(name + "." + part_suffix(0, parts)));
+        if (!first.metadata().base_store.empty())
+            metadata.base_store = fs::relative(fs::weakly_canonical(first.dir() / first.metadata().base_store),
+                                               fs::weakly_canonical(target.store_dir))
+                                      .string();
+    }
+    write_store_metadata(staged.path(), metadata);
+    install_store(staged, target.store_dir, options.force);
+    for (uint32_t i = 0; i < parts; ++i) fs::remove_all(repo.models_dir() / (name + "." + part_suffix(i, parts)), ec);
+    ImportSummary summary{target.store_dir, items.size(), total_bytes,
+                          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
+    log << "Assembled " << target.store_dir.string() << " from " << parts << " parts: " << items.size()
+        << " tensors, " << human_bytes(total_bytes) << "\n";
+    return summary;
 }
 } // namespace
 
@@ -271,7 +451,9 @@ ImportSummary run_import(const PluginRegistry &registry, const ImportOptions &op
                                                    repository ? repository->blobs_dir() : fs::path())
                      : nullptr;
 
-    const std::vector<ImportItem> items = plan_items(reader, config);
+    std::vector<ImportItem> items = plan_items(reader, config);
+    if (options.assemble) return assemble_parts(reader, items, config, target, model_dir, options, log);
+    if (options.part) items = items_of_part(reader, items, options.part->first, options.part->second);
     uint64_t total_bytes = 0;
     for (const auto &item : items) total_bytes += item.tensor.bytes;
 
@@ -280,6 +462,8 @@ ImportSummary run_import(const PluginRegistry &registry, const ImportOptions &op
     fs::create_directories(repository ? staged.path() : staged.path() / "tensors");
     log << "Importing " << items.size() << " tensors (" << human_bytes(total_bytes) << ") from "
         << options.model.string() << " into " << store_dir.string()
+        << (options.part ? " (part " + std::to_string(options.part->first) + " of " + std::to_string(options.part->second) + ")"
+                         : std::string())
         << (base ? " as deltas against " + options.base->string() : std::string()) << "\n";
     const TensorSink sink{staged.path() / "tensors", repository ? &*repository : nullptr, base.get(),
                           tensor_encoding_for_block_format(config.block_format)};
@@ -290,12 +474,13 @@ ImportSummary run_import(const PluginRegistry &registry, const ImportOptions &op
     progress.finish();
 
     copy_model_files(model_dir, staged.path(), metadata.model_files);
+    if (options.part) exclude_all_but(config, items);
     metadata.config = std::move(config);
     if (repository)
         metadata.blobs_dir = fs::relative(fs::canonical(repository->blobs_dir()), fs::weakly_canonical(store_dir)).string();
     if (base) metadata.base_store = base->relative_path();
     write_store_metadata(staged.path(), metadata);
-    install_store(staged, store_dir, options.force);
+    install_store(staged, store_dir, options.force || options.part.has_value()); // a part replaces its earlier attempt
 
     ImportSummary summary{store_dir, items.size(), total_bytes, progress.seconds()};
     log << "Done! " << summary.tensors << " tensors, " << human_bytes(total_bytes) << " in " << summary.seconds << " s\n";

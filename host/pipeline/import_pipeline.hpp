@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <iosfwd>
 #include <optional>
+#include <utility>
 
 namespace gmat {
 
@@ -21,6 +22,14 @@ struct ImportOptions {
     unsigned threads = 0;                            // 0: all cores
     bool force = false;                              // replace an existing store
     bool progress = true;
+    // Distributed import into a repository (--part I/N): import only the
+    // source files (safetensors shards) of part index of count, balanced by
+    // bytes, into the partial store REPO/models/<name>.part-0000I-of-0000N
+    // (a model gc keeps); re-running a part replaces its partial store.
+    std::optional<std::pair<uint32_t, uint32_t>> part; // index (from 0), count
+    // --assemble: once every part is in, write <name>'s store from the
+    // partial stores (byte-identical to a one-machine import) and remove them.
+    bool assemble = false;
 };
 
 // One file per tensor: a bound that keeps a hostile or broken checkpoint from

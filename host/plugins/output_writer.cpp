@@ -2,6 +2,9 @@
 
 #include "plugins/diagnostics_buffer.hpp"
 
+#include "common/error.hpp"
+
+#include <cstddef>
 #include <type_traits>
 
 namespace gmat {
@@ -82,6 +85,15 @@ void OutputWriter::add_tensor(const std::string &name, uint32_t gguf_type, const
 void OutputWriter::write_tensor_data(const void *data, uint64_t n_bytes) {
     DiagnosticsBuffer diag;
     diag.check(api_->write_tensor_data(handle_, data, n_bytes, diag.get()), path_.string() + ": writing tensor data");
+}
+
+void OutputWriter::select_shards(const std::vector<uint32_t> &shards) {
+    if (api_->struct_size < offsetof(gmat_writer_api, select_shards) + sizeof(void *) || api_->select_shards == nullptr)
+        throw GmatError(path_.string() + ": the " + api_->format +
+                        " writer plugin cannot write a subset of shards (needs plugin ABI 1.1)");
+    DiagnosticsBuffer diag;
+    diag.check(api_->select_shards(handle_, shards.data(), static_cast<uint32_t>(shards.size()), diag.get()),
+               path_.string() + ": selecting shards");
 }
 
 void OutputWriter::commit() {

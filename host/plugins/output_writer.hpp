@@ -29,6 +29,8 @@ public:
     // ne in ggml order (fastest first).
     void add_tensor(const std::string &name, uint32_t gguf_type, const std::vector<uint64_t> &ne,
                     uint64_t n_bytes, uint32_t shard);
+    // Writes only these shards (0-based, ascending); call after the last add_tensor.
+    void select_shards(const std::vector<uint32_t> &shards);
     void write_tensor_data(const void *data, uint64_t n_bytes);
     void commit();
     void discard();

@@ -118,7 +118,7 @@ std::string validate(const gmat_plugin_descriptor *d, const fs::path &file) {
     }
     case GMAT_PLUGIN_WRITER: {
         auto *api = static_cast<const gmat_writer_api *>(d->api);
-        if (api->struct_size < sizeof(gmat_writer_api)) return "writer API table too small";
+        if (api->struct_size < offsetof(gmat_writer_api, select_shards)) return "writer API table too small"; // 1.0 lacks select_shards
         if (!api->format || !api->extension || !api->create || !api->set_value || !api->set_array ||
             !api->add_tensor || !api->write_tensor_data || !api->commit || !api->discard)
             return "writer API has null functions";

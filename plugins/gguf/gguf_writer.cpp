@@ -168,9 +168,28 @@ void GgufWriter::write_header(uint32_t shard_index) {
     shard.header_written = true;
 }
 
-void GgufWriter::skip_empty_tensors() {
-    while (current_written_ == 0 && current_tensor_ < tensors_.size() && tensors_[current_tensor_].info.n_bytes == 0)
+void GgufWriter::skip_unwritten_tensors() {
+    while (current_written_ == 0 && current_tensor_ < tensors_.size() &&
+           (tensors_[current_tensor_].info.n_bytes == 0 || !shards_[tensors_[current_tensor_].shard].selected))
         ++current_tensor_;
+}
+
+void GgufWriter::select_shards(const uint32_t *shards, uint32_t count) {
+    const std::string context = path_.string() + ": selecting shards";
+    require_phase(Phase::declaring, context, "select shards");
+    if (count > 0 && shards == nullptr) refuse(context, "shard list pointer is null");
+    std::vector<bool> chosen(shard_count_, false);
+    for (uint32_t i = 0; i < count; ++i) {
+        if (shards[i] >= shard_count_)
+            refuse(context, "shard index " + std::to_string(shards[i]) + " is out of range (the output has " +
+                                std::to_string(shard_count_) + " shards, numbered from 0)");
+        if (i > 0 && shards[i] <= shards[i - 1]) refuse(context, "shard indices must be ascending and distinct");
+        chosen[shards[i]] = true;
+    }
+    for (uint32_t i = 0; i < shard_count_; ++i) {
+        shards_[i].selected = chosen[i];
+        if (!chosen[i]) shards_[i].file->remove(); // another machine writes it
+    }
 }
 
 void GgufWriter::finish_current_tensor() {
@@ -183,7 +202,7 @@ void GgufWriter::finish_current_tensor() {
 void GgufWriter::write_tensor_data(const void *data, uint64_t n_bytes) {
     if (phase_ == Phase::declaring) start_data();
     require_phase(Phase::streaming, path_.string() + ": tensor data", "write tensor data");
-    skip_empty_tensors();
+    skip_unwritten_tensors();
     if (n_bytes == 0) return;
     if (current_tensor_ == tensors_.size())
         refuse(path_.string(), "received " + std::to_string(n_bytes) + " bytes of tensor data after all " +
@@ -207,7 +226,7 @@ void GgufWriter::write_tensor_data(const void *data, uint64_t n_bytes) {
 }
 
 void GgufWriter::require_all_data() {
-    skip_empty_tensors();
+    skip_unwritten_tensors();
     if (current_tensor_ == tensors_.size()) return;
     const Tensor &tensor = tensors_[current_tensor_];
     const size_t later = tensors_.size() - current_tensor_ - 1;
@@ -224,6 +243,7 @@ void GgufWriter::commit() {
         require_all_data();
         std::vector<StagedFile *> files;
         for (uint32_t i = 0; i < shard_count_; ++i) {
+            if (!shards_[i].selected) continue;
             if (!shards_[i].header_written) write_header(i); // a shard without tensor data
             shards_[i].file->finish();
             files.push_back(shards_[i].file.get());

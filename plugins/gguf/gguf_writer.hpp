@@ -30,6 +30,7 @@ public:
     void write_tensor_data(const void *data, uint64_t n_bytes) override;
     void commit() override;
     void discard() noexcept override;
+    void select_shards(const uint32_t *shards, uint32_t count) override;
 
 private:
     enum class Phase { declaring, streaming, failed, finished };
@@ -45,6 +46,7 @@ private:
         std::unique_ptr<StagedFile> file;
         std::vector<size_t> tensors; // indices into tensors_, in declaration order
         bool header_written = false;
+        bool selected = true; // select_shards: this machine writes the file
     };
 
     std::string key_context(const std::string &key) const;
@@ -57,7 +59,7 @@ private:
     void start_data();
     std::vector<Kv> writer_kvs(uint32_t shard) const;
     void write_header(uint32_t shard);
-    void skip_empty_tensors();
+    void skip_unwritten_tensors(); // empty ones, and those of shards not selected
     void finish_current_tensor();
     void require_all_data();
 

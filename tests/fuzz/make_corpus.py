@@ -390,10 +390,38 @@ def imatrix_seeds(corpus):
     write(corpus, t, "legacy_truncated", legacy_imatrix([("output.weight", 3, [1.0] * 4)])[:20])
 
 
+# --- part files (gmat export --part / --assemble) ----------------------------
+
+def part_file(header, payload=b"", version=1, length=None):
+    text = json.dumps(header, separators=(",", ":")).encode()
+    return b"GMATPART" + struct.pack("<II", version, len(text) if length is None else length) + text + payload
+
+
+def part_file_seeds(corpus):
+    t = "part_file"
+    ids = {"plan_id": "0123456789abcdef0123456789abcdef", "store_id": "fedcba9876543210fedcba9876543210",
+           "profile_id": "00112233445566778899aabbccddeeff"}
+    data = dict(ids, part=1, parts=4, tensors=[3, 7], payload_bytes=8, payload_xxh3="0011223344556677", files=[])
+    write(corpus, t, "single_file_part", part_file(data, bytes(range(8))))
+    sharded = dict(ids, part=0, parts=2, tensors=[0, 5], payload_bytes=0, payload_xxh3="0000000000000000",
+                   files=[{"name": "m-00001-of-00003.gguf", "bytes": 4096, "xxh3": "89abcdef01234567"},
+                          {"name": "m-00002-of-00003.gguf", "bytes": 2048, "xxh3": "0123456789abcdef"}])
+    write(corpus, t, "sharded_part", part_file(sharded))
+    write(corpus, t, "empty_part", part_file(dict(ids, part=3, parts=4, tensors=[9, 9], payload_bytes=0,
+                                                  payload_xxh3="0000000000000000", files=[])))
+    write(corpus, t, "index_out_of_range", part_file(dict(data, part=4)))
+    write(corpus, t, "zero_parts", part_file(dict(data, parts=0)))
+    write(corpus, t, "path_in_name", part_file(dict(sharded, files=[{"name": "../x.gguf", "bytes": 1,
+                                                                      "xxh3": "0000000000000000"}])))
+    write(corpus, t, "truncated_header", part_file(data)[:40])
+    write(corpus, t, "version_2", part_file(data, version=2))
+    write(corpus, t, "huge_length", part_file(data, length=0xFFFFFFF0))
+
+
 def main(argv):
     corpus = argv[1] if len(argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
     for seeds in (safetensors_seeds, tensor_file_seeds, import_config_seeds, export_config_seeds,
-                  store_metadata_seeds, tokenizer_json_seeds, tokenizer_model_seeds, imatrix_seeds):
+                  store_metadata_seeds, tokenizer_json_seeds, tokenizer_model_seeds, imatrix_seeds, part_file_seeds):
         seeds(corpus)
 
 

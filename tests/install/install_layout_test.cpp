@@ -3,6 +3,8 @@
 // moves the CMake package but not the plugin folder the installed gmat searches.
 #include "command_runner.hpp"
 
+#include <gmat/abi.h>
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -60,13 +62,15 @@ TEST(InstallLayout, ThePackageVersionIsThePluginAbiWithSameMajorCompatibility) {
                             "-DWANTED=" + wanted, "-DCMAKE_PREFIX_PATH=" + install_prefix().string(),
                             "-DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF"});
     };
-    CommandResult r = configure("1.0");
+    const std::string abi = std::to_string(GMAT_ABI_MAJOR) + "." + std::to_string(GMAT_ABI_MINOR);
+    CommandResult r = configure("1.0"); // any older minor of the same major
     EXPECT_EQ(r.exit_code, 0) << r.output;
-    EXPECT_TRUE(contains(r.output, "found gmat_sdk 1.0")) << r.output;
-    for (const char *wanted : {"2.0", "0.9", "1.1"}) {
+    EXPECT_TRUE(contains(r.output, "found gmat_sdk " + abi)) << r.output;
+    for (const std::string &wanted : {std::string("2.0"), std::string("0.9"),
+                                     std::to_string(GMAT_ABI_MAJOR) + "." + std::to_string(GMAT_ABI_MINOR + 1)}) {
         r = configure(wanted);
         EXPECT_NE(r.exit_code, 0) << wanted << "\n" << r.output;
-        EXPECT_TRUE(contains(r.output, "gmat_sdkConfig.cmake, version: 1.0")) << wanted << "\n" << r.output;
+        EXPECT_TRUE(contains(r.output, "gmat_sdkConfig.cmake, version: " + abi)) << wanted << "\n" << r.output;
     }
 }
 

@@ -28,7 +28,7 @@
 #include <stdint.h>
 
 #define GMAT_ABI_MAJOR 1
-#define GMAT_ABI_MINOR 0
+#define GMAT_ABI_MINOR 1
 
 /* The one symbol every plugin exports. */
 #define GMAT_PLUGIN_ENTRY_SYMBOL "gmat_plugin_entry"
@@ -257,6 +257,17 @@ typedef struct gmat_writer_api {
     int32_t (*commit)(gmat_writer *writer, gmat_diagnostics *diag);
     /* Removes every temporary file; frees the writer. Never fails. */
     void (*discard)(gmat_writer *writer);
+    /*
+     * Since ABI 1.1; may be absent (struct_size) or NULL: the writer then
+     * writes every shard. Restricts the output to count shards (0-based,
+     * ascending, each < shard_count), for one machine's part of an export
+     * split across machines: only their files are written and published, and
+     * write_tensor_data receives only the data of their tensors (the other
+     * tensors are still declared, so every header is the full export's).
+     * Called at most once, after the last add_tensor, before any data.
+     */
+    int32_t (*select_shards)(gmat_writer *writer, const uint32_t *shards, uint32_t count,
+                             gmat_diagnostics *diag);
 } gmat_writer_api;
 
 #ifdef __cplusplus

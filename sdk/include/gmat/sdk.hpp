@@ -256,6 +256,11 @@ public:
     virtual void write_tensor_data(const void *data, uint64_t n_bytes) = 0;
     virtual void commit() = 0;
     virtual void discard() noexcept = 0;
+    // Writes only these shards (see gmat_writer_api::select_shards); a writer
+    // that cannot refuses, and the host reports that.
+    virtual void select_shards(const uint32_t * /*shards*/, uint32_t /*count*/) {
+        throw Error(GMAT_ERROR_UNSUPPORTED, "this writer cannot write a subset of shards");
+    }
 };
 
 template <class WriterClass>
@@ -290,9 +295,13 @@ struct WriterApiAdapter {
         writer->discard();
         delete writer;
     }
+    static int32_t select_shards(gmat_writer *w, const uint32_t *shards, uint32_t count, gmat_diagnostics *diag) {
+        return guarded(diag, [&] { self(w)->select_shards(shards, count); });
+    }
     static const gmat_writer_api *api(const char *format, const char *extension) {
         static const gmat_writer_api table = {sizeof(gmat_writer_api), format, extension, &create, &set_value,
-                                              &set_array, &add_tensor, &write_tensor_data, &commit, &discard};
+                                              &set_array, &add_tensor, &write_tensor_data, &commit, &discard,
+                                              &select_shards};
         return &table;
     }
 };
