@@ -4,8 +4,9 @@
 # model, same mix, same threads. Prints both times, the ratio, and peak RSS.
 #
 # Usage: bench/e2e/bench_import_export.sh [MIX] [THREADS] [SIZE]
-#   MIX: q8_0 (default), q4_k_m, ...   SIZE: small (default) | medium | large |
+#   MIX: q8_0 (default), q4_k_m, ...   SIZE: tiny | small (default) | medium | large |
 #   80m (16 layers, 83M parameters) | 850m (16 layers, 852M parameters)
+#   (bench/e2e/checkpoint_sizes.sh)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="${GMAT_BUILD_DIR:-$root/build}"
@@ -17,14 +18,8 @@ threads="${2:-$(nproc)}"
 size="${3:-small}"
 declare -A ftype=([q8_0]=7 [q4_0]=2 [q4_1]=3 [q5_0]=8 [q5_1]=9 [q2_k]=10 [q3_k_s]=11 [q3_k_m]=12 [q3_k_l]=13
                   [q4_k_s]=14 [q4_k_m]=15 [q5_k_s]=16 [q5_k_m]=17 [q6_k]=18 [iq4_nl]=25 [iq4_xs]=30)
-case "$size" in
-  small)  dims=(--hidden 512 --intermediate 1536 --layers 4 --heads 8 --kv-heads 4 --vocab 8192) ;;
-  medium) dims=(--hidden 1024 --intermediate 2816 --layers 8 --heads 16 --kv-heads 4 --vocab 32000) ;;
-  large)  dims=(--hidden 2048 --intermediate 5632 --layers 12 --heads 16 --kv-heads 4 --vocab 32000) ;;
-  80m)    dims=(--hidden 512 --intermediate 1536 --layers 16 --heads 8 --kv-heads 4 --vocab 32000) ;;
-  850m)   dims=(--hidden 2048 --intermediate 5632 --layers 16 --heads 16 --kv-heads 4 --vocab 32000) ;;
-  *) echo "unknown size $size" >&2; exit 2 ;;
-esac
+source "$root/bench/e2e/checkpoint_sizes.sh"
+checkpoint_dims "$size"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 "$python" "$root/tests/reference/make_llama_checkpoint.py" "$work/hf" "${dims[@]}" --dtype bf16 >/dev/null

@@ -7,6 +7,10 @@
 //                  the importance-weighted error when an importance vector is used
 //   rel_error      relative RMSE (or importance-weighted relative error)
 // A size sweep of the standard kernels per SIMD path follows (bytes/s).
+// Both sides are timed alike: output buffers allocated before timing, one
+// untimed warm-up run, then the mean of the timed runs (when the filter
+// leaves the ggml entry out, each gmat entry times ggml the same number of
+// runs). GMAT_BENCH_ROWS=N quantizes N rows instead of 4096 (CI's smoke run).
 #include "iq4_matrices.hpp"
 
 #include <iq4_kernels.hpp>
@@ -14,7 +18,9 @@
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <ctime>
 #include <map>
 #include <utility>
@@ -24,7 +30,12 @@ namespace {
 using gmat::iquants::Iq4Type;
 using iquants_test::Matrix;
 
-constexpr uint64_t kSide = 4096;
+uint64_t bench_rows() {
+    const char *env = std::getenv("GMAT_BENCH_ROWS");
+    return env ? std::max<uint64_t>(1, std::strtoull(env, nullptr, 10)) : 4096;
+}
+const uint64_t kRows = bench_rows();
+constexpr uint64_t kCols = 4096;
 
 double thread_seconds() {
     timespec t;
@@ -33,12 +44,12 @@ double thread_seconds() {
 }
 
 const Matrix &matrix() {
-    static const Matrix m = iquants_test::heavy_tailed_matrix(kSide, kSide, 2024);
+    static const Matrix m = iquants_test::heavy_tailed_matrix(kRows, kCols, 2024);
     return m;
 }
 
 const std::vector<float> &importance() {
-    static const std::vector<float> w = iquants_test::importance_vector(kSide, 2025);
+    static const std::vector<float> w = iquants_test::importance_vector(kCols, 2025);
     return w;
 }
 
@@ -76,32 +87,50 @@ std::map<std::pair<Iq4Type, bool>, Measurement> &ggml_results() {
     return results;
 }
 
-Measurement measure_ggml(Iq4Type type, bool weighted) {
-    const Matrix &m = matrix();
-    const double start = thread_seconds();
-    const std::vector<uint8_t> q = oracle::quantize(gguf_type(type), m.values.data(), int64_t(m.rows), int64_t(m.cols),
-                                                    importance_or_null(weighted));
-    Measurement r{thread_seconds() - start, 0};
-    r.error = relative_error(oracle::dequantize(gguf_type(type), q.data(), int64_t(m.rows * m.cols)), weighted);
-    return r;
-}
+// ggml_quantize_chunk into a buffer made before timing.
+class GgmlRun {
+public:
+    GgmlRun(Iq4Type type, bool weighted)
+        : type_(type), weighted_(weighted), q_(matrix().rows * oracle::row_size(gguf_type(type), int64_t(kCols))) {}
+    void operator()() {
+        const Matrix &m = matrix();
+        oracle::quantize_into(gguf_type(type_), m.values.data(), int64_t(m.rows), int64_t(m.cols),
+                              importance_or_null(weighted_), q_.data());
+    }
+    double error() const {
+        return relative_error(oracle::dequantize(gguf_type(type_), q_.data(), int64_t(matrix().values.size())), weighted_);
+    }
 
-// ggml's figures for the ratios, measured now if its benchmark was filtered out.
-const Measurement &ggml_reference(Iq4Type type, bool weighted) {
+private:
+    Iq4Type type_;
+    bool weighted_;
+    std::vector<uint8_t> q_;
+};
+
+// ggml's figures for the ratios; measured here, warm and over `runs` runs,
+// when its benchmark was filtered out.
+const Measurement &ggml_reference(Iq4Type type, bool weighted, int64_t runs) {
     auto it = ggml_results().find({type, weighted});
-    if (it == ggml_results().end())
-        it = ggml_results().emplace(std::make_pair(type, weighted), measure_ggml(type, weighted)).first;
-    return it->second;
+    if (it != ggml_results().end()) return it->second;
+    GgmlRun run(type, weighted);
+    run(); // warm-up, untimed
+    runs = std::max<int64_t>(1, runs);
+    const double start = thread_seconds();
+    for (int64_t i = 0; i < runs; ++i) run();
+    const Measurement r{(thread_seconds() - start) / double(runs), run.error()};
+    return ggml_results().emplace(std::make_pair(type, weighted), r).first->second;
 }
 
 void BM_ggml(benchmark::State &state, Iq4Type type, bool weighted) {
-    Measurement total;
+    GgmlRun run(type, weighted);
+    run(); // warm-up, untimed
+    double seconds = 0;
     for (auto _ : state) {
-        const Measurement one = measure_ggml(type, weighted);
-        total.seconds += one.seconds;
-        total.error = one.error;
+        const double start = thread_seconds();
+        run();
+        seconds += thread_seconds() - start;
     }
-    total.seconds /= double(state.iterations());
+    const Measurement total{seconds / double(state.iterations()), run.error()};
     ggml_results()[{type, weighted}] = total;
     state.counters["rel_error"] = total.error;
     state.SetBytesProcessed(int64_t(state.iterations() * matrix().values.size() * sizeof(float)));
@@ -114,7 +143,8 @@ void BM_gmat(benchmark::State &state, Iq4Type type, gmat_scale_strategy strategy
     gmat::sdk::QuantParams params;
     params.strategy = strategy;
     params.importance = importance_or_null(weighted);
-    double seconds = 0;
+    gmat::iquants::quantize_rows(type, gmat::quant::simd_level(), m.values.data(), m.rows, m.cols, params, q.data());
+    double seconds = 0; // after the untimed warm-up run above
     for (auto _ : state) {
         const double start = thread_seconds();
         gmat::iquants::quantize_rows(type, gmat::quant::simd_level(), m.values.data(), m.rows, m.cols, params,
@@ -125,7 +155,7 @@ void BM_gmat(benchmark::State &state, Iq4Type type, gmat_scale_strategy strategy
     std::vector<float> y(m.values.size());
     gmat::iquants::dequantize_rows(type, q.data(), m.rows, m.cols, y.data());
     const double error = relative_error(y, weighted);
-    const Measurement &ggml = ggml_reference(type, weighted);
+    const Measurement &ggml = ggml_reference(type, weighted, int64_t(state.iterations()));
     state.counters["rel_error"] = error;
     state.counters["error_vs_ggml"] = error / ggml.error;
     state.counters["speed_vs_ggml"] = ggml.seconds / seconds;
@@ -136,7 +166,7 @@ void BM_gmat(benchmark::State &state, Iq4Type type, gmat_scale_strategy strategy
 // The standard kernels on rows x 4096 inputs (1 row: L1/L2; 256: L3; 4096: RAM) per SIMD path.
 void BM_gmat_size(benchmark::State &state, Iq4Type type, gmat::quant::SimdLevel level) {
     const Matrix &m = matrix();
-    const uint64_t rows = uint64_t(state.range(0));
+    const uint64_t rows = std::min<uint64_t>(uint64_t(state.range(0)), m.rows);
     const gmat::iquants::Iq4Format &f = gmat::iquants::format_of(type);
     std::vector<uint8_t> q(rows * (m.cols / f.block_elements) * f.block_bytes);
     const gmat::sdk::QuantParams params;

@@ -5,13 +5,18 @@
 //   speed_vs_ggml = ggml CPU time / our CPU time   (> 1: faster)
 //   error_vs_ggml = our relative RMSE / ggml's     (< 1: more accurate)
 // Times are thread CPU time, so other load on the machine skews them less;
-// compare ratios within one run. GMAT_FORCE_SCALAR=1 benchmarks the scalar path.
+// compare ratios within one run. Both sides are timed alike: output buffers
+// allocated before timing, one untimed warm-up run, then the mean of the
+// timed runs. GMAT_FORCE_SCALAR=1 benchmarks the scalar path;
+// GMAT_BENCH_ROWS=N quantizes N rows instead of 4096 (CI's smoke run).
 #include "cpu_dispatch.hpp"
 #include "kquant_matrices.hpp"
 #include "kquant_oracle.hpp"
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <ctime>
 #include <map>
 #include <string>
@@ -21,7 +26,12 @@ namespace {
 
 using testing::Matrix;
 
-constexpr uint64_t kRows = 4096, kCols = 4096;
+uint64_t bench_rows() {
+    const char *env = std::getenv("GMAT_BENCH_ROWS");
+    return env ? std::max<uint64_t>(1, std::strtoull(env, nullptr, 10)) : 4096;
+}
+const uint64_t kRows = bench_rows();
+constexpr uint64_t kCols = 4096;
 
 struct KType {
     const char *name;
@@ -57,9 +67,11 @@ std::map<std::string, Measurement> &ggml_results() {
     return results;
 }
 
-// Runs quantize once per benchmark iteration, timing thread CPU time.
+// Runs quantize once untimed (warm-up), then once per benchmark iteration,
+// timing thread CPU time. quantize must not allocate.
 template <class Quantize>
 double timed_loop(benchmark::State &state, Quantize &&quantize) {
+    quantize();
     double cpu = 0;
     for (auto _ : state) {
         const double start = thread_cpu_seconds();
@@ -73,9 +85,11 @@ double timed_loop(benchmark::State &state, Quantize &&quantize) {
 
 Measurement measure_ggml(benchmark::State &state, const KType &type) {
     const Matrix &m = bench_matrix();
-    std::vector<uint8_t> bytes;
+    std::vector<uint8_t> bytes(kRows * testing::ggml_row_bytes(type.gguf_type, kCols));
     Measurement r;
-    r.cpu_seconds = timed_loop(state, [&] { bytes = testing::ggml_quantize(type.gguf_type, m.values.data(), kRows, kCols, nullptr); });
+    r.cpu_seconds = timed_loop(state, [&] {
+        testing::ggml_quantize_into(type.gguf_type, m.values.data(), kRows, kCols, nullptr, bytes.data());
+    });
     r.rmse = testing::relative_rmse(m, testing::ggml_dequantize(type.gguf_type, bytes.data(), kRows, kCols));
     return r;
 }

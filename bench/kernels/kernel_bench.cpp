@@ -4,7 +4,10 @@
 // 4096x4096 matrix (GMAT_BENCH_ROWS changes the row count). Each gmat entry
 // runs right after its ggml entry and compares with that entry's time, so
 // the ratio compares runs made under nearly the same machine load (when the
-// filter leaves the ggml entry out, ggml is timed once on the spot).
+// filter leaves the ggml entry out, the gmat entry times ggml itself, the
+// same number of runs). Both sides are timed alike: output buffers allocated
+// before timing, one untimed warm-up run (first-touch page faults, caches),
+// then the mean of the timed runs.
 //
 // Counters: items_per_second = values/s, bytes_per_second = F32 bytes/s,
 // speed_vs_ggml = ggml time / gmat time (> 1: faster than ggml),
@@ -43,7 +46,12 @@ Shape bench_shape() {
     return {rows, 4096};
 }
 const Shape kShape = bench_shape();
-constexpr double kMinSeconds = 0.2;
+// Minimum timed seconds per entry (GMAT_BENCH_MIN_SECONDS=0: one run each, CI's smoke run).
+double min_seconds() {
+    const char *env = std::getenv("GMAT_BENCH_MIN_SECONDS");
+    return env ? std::max(0.0, std::strtod(env, nullptr)) : 0.2;
+}
+const double kMinSeconds = min_seconds();
 
 using Clock = std::chrono::steady_clock;
 
@@ -107,13 +115,17 @@ std::string ggml_key(const QuantType &type, const char *op, unsigned threads) {
     return type.name() + "/" + op + "/threads:" + std::to_string(threads);
 }
 
-// The ggml entry's time per run, or one run timed now when it was filtered out.
+// The ggml entry's time per run; when the filter left that entry out, ggml
+// is timed here as the entries time (warm-up, then the mean of `runs` runs;
+// run must not allocate: its buffers are made by the caller).
 template <class Run>
-double ggml_reference_seconds(const std::string &key, Run run) {
+double ggml_reference_seconds(const std::string &key, int64_t runs, Run run) {
     if (auto it = ggml_seconds_per_run().find(key); it != ggml_seconds_per_run().end()) return it->second;
+    run(); // warm-up, untimed
+    runs = std::max<int64_t>(1, runs);
     const auto start = Clock::now();
-    run();
-    return ggml_seconds_per_run()[key] = seconds_since(start);
+    for (int64_t i = 0; i < runs; ++i) run();
+    return ggml_seconds_per_run()[key] = seconds_since(start) / double(runs);
 }
 
 void report(benchmark::State &state) {
@@ -122,9 +134,11 @@ void report(benchmark::State &state) {
     state.SetBytesProcessed(state.iterations() * values * int64_t(sizeof(float)));
 }
 
-// Times `run` per iteration; returns the mean seconds per run.
+// Times `run` per iteration after one untimed warm-up run; returns the mean
+// seconds per run. run must not allocate (buffers are made before).
 template <class Run>
 double time_runs(benchmark::State &state, Run run) {
+    run(); // warm-up: first-touch page faults and caches stay out of the timing
     double total = 0;
     for (auto _ : state) {
         const auto start = Clock::now();
@@ -146,9 +160,8 @@ void gmat_quantize_bench(benchmark::State &state, const QuantType *type, gmat_sc
     const double seconds = time_runs(state, [&] { gmat_quantize(*type, strategy, src, kShape, ours.data(), threads); });
     state.counters["rel_rmse"] = errors.gmat;
     if (!with_ggml) return;
-    std::vector<uint8_t> theirs;
-    state.counters["speed_vs_ggml"] = ggml_reference_seconds(ggml_key(*type, "quantize", threads), [&] {
-        theirs.resize(kShape.rows * ggml_row_bytes(type->gguf_type(), kShape.cols));
+    std::vector<uint8_t> theirs(kShape.rows * ggml_row_bytes(type->gguf_type(), kShape.cols));
+    state.counters["speed_vs_ggml"] = ggml_reference_seconds(ggml_key(*type, "quantize", threads), state.iterations(), [&] {
         ggml_quantize(type->gguf_type(), src, kShape, theirs.data(), threads);
     }) / seconds;
     if (errors.ggml > 0) state.counters["error_vs_ggml"] = errors.gmat / errors.ggml;
@@ -168,9 +181,8 @@ void kernel_quantize_bench(benchmark::State &state, legacy::LegacyType type, con
                                   ours.data() + first * row_bytes);
         });
     });
-    std::vector<uint8_t> theirs;
-    state.counters["speed_vs_ggml"] = ggml_reference_seconds(ggml_key(*plugin_type, "quantize", threads), [&] {
-        theirs.resize(kShape.rows * row_bytes);
+    std::vector<uint8_t> theirs(kShape.rows * row_bytes);
+    state.counters["speed_vs_ggml"] = ggml_reference_seconds(ggml_key(*plugin_type, "quantize", threads), state.iterations(), [&] {
         ggml_quantize(plugin_type->gguf_type(), src, kShape, theirs.data(), threads);
     }) / seconds;
 }
@@ -182,7 +194,7 @@ void gmat_dequantize_bench(benchmark::State &state, const QuantType *type, unsig
     std::vector<float> out(kShape.rows * kShape.cols);
     const double seconds = time_runs(state, [&] { gmat_dequantize(*type, bytes.data(), kShape, out.data(), threads); });
     if (!ggml_can_run(type->gguf_type())) return;
-    state.counters["speed_vs_ggml"] = ggml_reference_seconds(ggml_key(*type, "dequantize", threads), [&] {
+    state.counters["speed_vs_ggml"] = ggml_reference_seconds(ggml_key(*type, "dequantize", threads), state.iterations(), [&] {
         ggml_dequantize(type->gguf_type(), bytes.data(), kShape, out.data(), threads);
     }) / seconds;
 }
@@ -205,10 +217,9 @@ void ggml_dequantize_bench(benchmark::State &state, const QuantType *type, unsig
 
 template <class Fn, class... Args>
 void add(const std::string &name, Fn fn, Args... args) {
-    benchmark::RegisterBenchmark(name.c_str(), fn, args...)
-        ->UseManualTime()
-        ->MinTime(kMinSeconds)
-        ->Unit(benchmark::kMillisecond);
+    auto *b = benchmark::RegisterBenchmark(name.c_str(), fn, args...)->UseManualTime()->Unit(benchmark::kMillisecond);
+    if (kMinSeconds > 0) b->MinTime(kMinSeconds);
+    else b->Iterations(1);
 }
 
 // The legacy kernel index of a type served by the legacy plugin, or -1.
@@ -246,8 +257,9 @@ void register_type(const QuantType *type, const std::vector<unsigned> &thread_co
 int main(int argc, char **argv) {
     using namespace gmat;
     benchmark::Initialize(&argc, argv);
-    // Leaked on purpose: plugin code must stay loaded until exit.
-    const auto *registry = new PluginRegistry(PluginRegistry::load(bench::plugin_dirs()));
+    // Never destroyed on purpose: plugin code must stay loaded until exit
+    // (a static pointer, so a leak checker sees it reachable).
+    static const auto *registry = new PluginRegistry(PluginRegistry::load(bench::plugin_dirs()));
     for (const auto &refused : registry->refused())
         std::fprintf(stderr, "plugin refused: %s: %s\n", refused.file.c_str(), refused.reason.c_str());
     const unsigned all = std::max(1u, std::thread::hardware_concurrency());

@@ -32,6 +32,7 @@ struct ExportArgs {
     double importance_high = 0.08, importance_medium = 0.02;
     bool generate_config = false;
     bool dry_run = false;
+    bool allow_unknown_pre_tokenizer = false;
     unsigned threads = 0;
     std::vector<std::string> skip_tensors;
     bool plan_only = false;
@@ -82,6 +83,7 @@ void run(GlobalOptions &global, const ExportArgs &args) {
     if (args.shard_size_mb) plan_options.shard_size_bytes = *args.shard_size_mb * 1000000ull;
     if (!args.imatrix.empty()) plan_options.imatrix = args.imatrix;
     plan_options.skip_tensors = args.skip_tensors;
+    plan_options.allow_unknown_pre_tokenizer = args.allow_unknown_pre_tokenizer;
     const ExportPlan plan = plan_export(store, config, config_name, registry, plan_options);
     if (args.dry_run) return print_plan(plan);
     const bool distributed = args.plan_only || !args.part.empty() || args.assemble;
@@ -153,6 +155,10 @@ void add_export_command(CLI::App &app, GlobalOptions &global) {
     cmd->add_flag("--dry-run", args->dry_run,
                   "Print the resolved per-tensor table (name, shape, type, bytes, reason), total size and bits per "
                   "weight without writing anything");
+    cmd->add_flag("--allow-unknown-pretokenizer", args->allow_unknown_pre_tokenizer,
+                  "Export a byte-level BPE tokenizer whose tokenizer.json pre_tokenizer llama.cpp does not know (an "
+                  "error by default, as llama.cpp's converter refuses it), writing the closest known "
+                  "tokenizer.ggml.pre with a warning; llama.cpp may then split text differently from the HF tokenizer");
     cmd->add_option("-t,--threads", args->threads, "Worker threads (default: all cores); output is identical for any count");
     cmd->add_option("--skip-tensor", args->skip_tensors,
                     "Leave this store tensor (UUID or source name) out of the output, e.g. one that `gmat inspect "

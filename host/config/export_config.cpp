@@ -17,7 +17,7 @@ ExportConfig parse_export_config_json(const rapidjson::Value &root, const std::s
     if (root.HasMember("quantization")) {
         const std::string q = ctx + ": quantization";
         const auto &quant = json::require_object(root["quantization"], q);
-        json::require_only_keys(quant, {"default_type", "scale_optimization", "trellis_lambda", "per_tensor"}, ctx,
+        json::require_only_keys(quant, {"default_type", "scale_optimization", "trellis_lambda", "per_tensor", "allow_unmatched"}, ctx,
                                 "quantization");
         if (quant.HasMember("default_type")) c.default_type = json::require_string(quant["default_type"], q + ".default_type");
         if (quant.HasMember("scale_optimization")) {
@@ -32,6 +32,8 @@ ExportConfig parse_export_config_json(const rapidjson::Value &root, const std::s
             if (!(lambda >= 0 && lambda <= 10)) throw GmatError(q + ".trellis_lambda: " + std::to_string(lambda) + " is outside [0, 10]");
             c.trellis_lambda = lambda;
         }
+        if (quant.HasMember("allow_unmatched"))
+            c.allow_unmatched = json::require_bool(quant["allow_unmatched"], q + ".allow_unmatched");
         if (quant.HasMember("per_tensor")) {
             const auto &per = json::require_object(quant["per_tensor"], q + ".per_tensor");
             for (auto it = per.MemberBegin(); it != per.MemberEnd(); ++it) {
@@ -99,6 +101,7 @@ void write_export_config(const std::filesystem::path &file, const ExportConfig &
     quant.AddMember("trellis_lambda", c.trellis_lambda, a);
     for (const auto &[key, type] : c.per_tensor) per.AddMember(str(key), str(type), a);
     quant.AddMember("per_tensor", per, a);
+    if (c.allow_unmatched) quant.AddMember("allow_unmatched", true, a);
     doc.AddMember("quantization", quant, a);
     for (const auto &[source, target] : c.tensor_map) {
         rapidjson::Value e(rapidjson::kObjectType);

@@ -18,7 +18,12 @@ struct ExportConfig {
     double trellis_lambda = 0.3;
     // Keys are tensor UUIDs, GGUF tensor names, or regular expressions over
     // GGUF names; UUID beats name beats regex, first regex in file order wins.
+    // Every key must match a tensor (see allow_unmatched); an invalid
+    // expression is an error.
     std::vector<std::pair<std::string, std::string>> per_tensor;
+    // Keys that match no tensor are errors unless this is set (a profile
+    // shared by several models); then each becomes a printed note.
+    bool allow_unmatched = false;
     std::vector<std::pair<std::string, std::string>> tensor_map; // uuid -> GGUF name
     std::optional<uint64_t> shard_size;                          // bytes
     std::map<std::string, int64_t> special_token_keys;           // "bos" -> id ...

@@ -103,6 +103,12 @@ ImportanceMatrix ImportanceMatrix::load_legacy(const std::filesystem::path &file
     return m;
 }
 
+std::vector<std::string> ImportanceMatrix::names() const {
+    std::vector<std::string> out;
+    for (const auto &[name, values] : entries_) out.push_back(name);
+    return out;
+}
+
 const std::vector<float> *ImportanceMatrix::for_tensor(const std::string &gguf_name, uint64_t n_cols) const {
     auto it = entries_.find(gguf_name);
     if (it == entries_.end()) return nullptr;

@@ -25,6 +25,7 @@ public:
     uint32_t chunk_count() const { return chunk_count_; }
     size_t size() const { return entries_.size(); }
     bool has(const std::string &gguf_name) const { return entries_.count(gguf_name) != 0; }
+    std::vector<std::string> names() const; // the tensors it has entries for, sorted
     // The importance of each column of gguf_name, checked against its row
     // length (an entry of several matrices, e.g. experts, must be a multiple).
     // nullptr when the file has no entry for the tensor.

@@ -108,14 +108,31 @@ void assign_shards(ExportPlan &plan, std::optional<uint64_t> shard_size) {
     plan.shard_count = shard + 1;
 }
 
+// llama-imatrix records the inputs of matrix multiplications; the token
+// embedding is looked up, not multiplied, so no imatrix has an entry for it
+// (unless tied to the output) and its absence is no sign of a wrong file.
+bool imatrix_never_records(const std::string &gguf_name) { return gguf_name == "token_embd.weight"; }
+
+std::string first_names(const std::vector<std::string> &names, size_t n) {
+    std::string out;
+    for (size_t i = 0; i < names.size() && i < n; ++i) out += (i ? ", " : "") + names[i];
+    if (names.size() > n) out += ", ... (" + std::to_string(names.size() - n) + " more)";
+    return out;
+}
+
 // Gives each tensor whose type uses the loaded importance matrix its column
-// weights, and records the matrix in the metadata as llama-quantize does.
+// weights. The file must cover at least one of those tensors (else it was made
+// for another model: an error); the ones it misses are quantized without
+// importance, said in one note and per tensor in the plan. The metadata
+// records it as llama-quantize does, plus how many tensors used it, only when
+// some tensor did.
 void attach_importance(ExportPlan &plan) {
     if (!plan.imatrix) return;
     const std::string file = plan.imatrix->file().string();
-    size_t used = 0;
+    std::vector<std::string> wanted, missing;
     for (auto &t : plan.tensors) {
         if (!t.type->uses_importance() || t.shape.size() < 2) continue;
+        wanted.push_back(t.gguf_name);
         t.importance = plan.imatrix->for_tensor(t.gguf_name, t.n_cols);
         // One row of importance per matrix: an expert stack [experts, rows, cols]
         // takes expert e's values for its slice e, as llama.cpp's quantizer does.
@@ -125,13 +142,35 @@ void attach_importance(ExportPlan &plan) {
                             std::to_string(t.importance->size() / t.n_cols) + " matrices of " + std::to_string(t.n_cols) +
                             " columns, but the tensor has " + std::to_string(matrices) +
                             (matrices == 1 ? " matrix" : " (one per expert)"));
-        used += t.importance != nullptr;
+        if (t.importance) continue;
+        t.reason += imatrix_never_records(t.gguf_name)
+                        ? "; no imatrix entry (llama-imatrix never records the embedding lookup)"
+                        : "; no imatrix entry: quantized without importance";
+        if (!imatrix_never_records(t.gguf_name)) missing.push_back(t.gguf_name);
     }
+    const size_t used = static_cast<size_t>(std::count_if(plan.tensors.begin(), plan.tensors.end(),
+                                                          [](const PlannedTensor &t) { return t.importance != nullptr; }));
+    if (wanted.empty()) {
+        plan.notes.push_back("importance matrix " + file + " not used: no tensor's type takes importance; "
+                             "no quantize.imatrix.* keys written");
+        return;
+    }
+    if (used == 0)
+        throw GmatError(file + ": the importance matrix covers none of the " + std::to_string(wanted.size()) +
+                        " tensors this export quantizes with importance (" + first_names(wanted, 3) +
+                        "); was it made for another model? Its " + std::to_string(plan.imatrix->size()) +
+                        " entries are named like " + first_names(plan.imatrix->names(), 3));
     plan.metadata.set("quantize.imatrix.file", file);
     if (!plan.imatrix->datasets().empty()) plan.metadata.set("quantize.imatrix.dataset", plan.imatrix->datasets().front());
     plan.metadata.set("quantize.imatrix.entries_count", static_cast<uint32_t>(plan.imatrix->size()));
     if (plan.imatrix->chunk_count() > 0) plan.metadata.set("quantize.imatrix.chunks_count", plan.imatrix->chunk_count());
-    plan.notes.push_back("importance matrix " + file + ": " + std::to_string(used) + " tensors use it");
+    plan.metadata.set("quantize.imatrix.tensors_used", static_cast<uint32_t>(used));
+    plan.notes.push_back("importance matrix " + file + ": " + std::to_string(used) + " of " +
+                         std::to_string(wanted.size()) + " tensors whose type takes importance use it");
+    if (!missing.empty())
+        plan.notes.push_back("warning: importance matrix " + file + " has no entry for " +
+                             std::to_string(missing.size()) + " quantized tensors, quantized without importance: " +
+                             first_names(missing, 5) + (missing.size() > 5 ? "; --dry-run lists each" : ""));
 }
 
 // The architecture's GGUF name for a store tensor; errors name its uuid and the store's metadata.json.
@@ -188,6 +227,7 @@ ExportPlan plan_export(const Store &store, const ExportConfig &config, const std
     for (const auto &stored : store.tensors()) {
         if (skipped.contains(stored.uuid)) {
             plan.notes.push_back("skipped '" + stored.name + "' (uuid " + stored.uuid + "): --skip-tensor");
+            if (auto name = arch.gguf_tensor_name(stored.name)) plan.skipped_gguf_names.push_back(*name);
             continue;
         }
         PlannedTensor t;
@@ -264,7 +304,7 @@ ExportPlan plan_export(const Store &store, const ExportConfig &config, const std
         plan.total_elements += t.n_rows * t.n_cols;
     }
     assign_shards(plan, options.shard_size_bytes ? options.shard_size_bytes : config.shard_size);
-    plan.metadata = model_metadata(store, config, arch, hf);
+    plan.metadata = model_metadata(store, config, arch, hf, options.allow_unknown_pre_tokenizer);
     attach_importance(plan);
     return plan;
 }

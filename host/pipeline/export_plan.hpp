@@ -44,6 +44,9 @@ struct ExportPlanOptions {
     // Store tensors (UUIDs or source names) left out of the output, so a store
     // with a corrupt tensor can still export the rest; each must exist.
     std::vector<std::string> skip_tensors;
+    // A tokenizer.json pre_tokenizer llama.cpp does not know becomes a warning
+    // instead of an error (--allow-unknown-pretokenizer).
+    bool allow_unknown_pre_tokenizer = false;
 };
 
 struct ExportPlan {
@@ -58,6 +61,7 @@ struct ExportPlan {
     uint64_t total_elements = 0;
     std::string architecture;
     std::vector<std::string> notes; // fallbacks and ignored requests, printed by the export
+    std::vector<std::string> skipped_gguf_names; // tensors --skip-tensor left out (per_tensor keys may name them)
     double bits_per_weight() const { return total_elements ? 8.0 * total_bytes / total_elements : 0; }
 };
 

@@ -21,7 +21,8 @@ bool has_tokenizer(const Store &store) {
 }
 } // namespace
 
-Metadata model_metadata(const Store &store, const ExportConfig &config, const Architecture &arch, const HfConfig &hf) {
+Metadata model_metadata(const Store &store, const ExportConfig &config, const Architecture &arch, const HfConfig &hf,
+                        bool allow_unknown_pre_tokenizer) {
     Metadata md;
     md.set("general.architecture", arch.gguf_architecture());
     md.set("general.name", model_name(store, hf));
@@ -34,6 +35,7 @@ Metadata model_metadata(const Store &store, const ExportConfig &config, const Ar
         TokenizerOptions options;
         options.vocab_size = static_cast<uint32_t>(hf.optional_uint("vocab_size").value_or(0));
         options.special_token_ids = config.special_token_keys;
+        options.allow_unknown_pre_tokenizer = allow_unknown_pre_tokenizer;
         append_tokenizer_metadata(store.dir(), options, md);
     } else {
         // A model without tokenizer files still runs on token ids.

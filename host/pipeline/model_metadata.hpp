@@ -8,6 +8,8 @@
 
 namespace gmat {
 
-Metadata model_metadata(const Store &store, const ExportConfig &config, const Architecture &arch, const HfConfig &hf);
+// allow_unknown_pre_tokenizer: see TokenizerOptions (--allow-unknown-pretokenizer).
+Metadata model_metadata(const Store &store, const ExportConfig &config, const Architecture &arch, const HfConfig &hf,
+                        bool allow_unknown_pre_tokenizer = false);
 
 } // namespace gmat

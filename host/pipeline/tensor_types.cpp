@@ -10,6 +10,7 @@
 #include "quant_mix/row_fallback.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <regex>
 
 namespace gmat {
@@ -37,39 +38,156 @@ std::string tensor_type_name(const std::string &value, const PluginRegistry &reg
     throw GmatError(where + ": unknown type '" + value + "' (valid: " + joined(valid_type_names(registry)) + ")");
 }
 
+// How a per_tensor key names tensors: a store UUID, or a regular expression
+// over GGUF names (a plain GGUF name is an expression matching itself).
+enum class KeyKind { Uuid, Pattern };
+
 struct Override {
     std::string key;
     std::string type;
+    KeyKind kind = KeyKind::Pattern;
     std::regex pattern;
-    bool is_regex = false;
 };
 
-std::vector<Override> parse_overrides(const ExportConfig &config, const PluginRegistry &registry, const std::string &ctx) {
+bool looks_like_uuid(const std::string &key) {
+    static const std::regex uuid("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    return std::regex_match(key, uuid);
+}
+
+// A plain name: nothing an expression would read as syntax but '.', which in a
+// GGUF name stands for itself (and matches it as "any character").
+bool looks_like_name(const std::string &key) {
+    return key.find_first_of("\\[](){}*+?|^$") == std::string::npos;
+}
+
+// Where an invalid expression goes wrong: the length of its longest prefix that
+// still compiles (the expression library's own verdict; it reports no offset).
+std::optional<size_t> regex_error_position(const std::string &key) {
+    constexpr size_t kMaxScan = 512; // each step compiles a prefix: bounded work for absurd keys
+    if (key.size() > kMaxScan) return std::nullopt;
+    for (size_t n = key.size(); n-- > 0;) {
+        try {
+            std::regex(key.substr(0, n), std::regex::ECMAScript);
+            return n;
+        } catch (const std::regex_error &) {
+        }
+    }
+    return 0;
+}
+
+std::regex compile_key(const std::string &key, const std::string &where) {
+    try {
+        return std::regex(key, std::regex::ECMAScript);
+    } catch (const std::regex_error &e) {
+        std::string at;
+        if (const auto pos = regex_error_position(key); pos && *pos < key.size())
+            at = " at position " + std::to_string(*pos) + " ('" + key[*pos] + "')";
+        throw GmatError(where + ": invalid regular expression" + at + ": " + e.what());
+    }
+}
+
+std::vector<Override> parse_overrides(const ExportConfig &config, const PluginRegistry &registry, const Store &store,
+                                      const std::string &ctx) {
     std::vector<Override> out;
     for (const auto &[key, value] : config.per_tensor) {
         const std::string where = ctx + ": quantization.per_tensor['" + key + "']";
-        Override o{key, tensor_type_name(value, registry, where), {}, false};
-        try {
-            o.pattern = std::regex(key, std::regex::ECMAScript);
-            o.is_regex = true;
-        } catch (const std::regex_error &) {
-            o.is_regex = false; // not a valid expression: only an exact key
-        }
+        Override o{key, tensor_type_name(value, registry, where), KeyKind::Pattern, {}};
+        if (store.find_uuid(key) || looks_like_uuid(key)) o.kind = KeyKind::Uuid;
+        else o.pattern = compile_key(key, where);
         out.push_back(std::move(o));
     }
     return out;
 }
 
-// UUID beats GGUF name beats regex (first in file order); nullptr when none applies.
+bool names_uuid(const Override &o, const PlannedTensor &t) {
+    if (o.kind != KeyKind::Uuid) return false;
+    if (t.stored && lower(o.key) == lower(t.stored->uuid)) return true;
+    for (const StoredTensor *part : t.parts)
+        if (lower(o.key) == lower(part->uuid)) return true;
+    return false;
+}
+
+// UUID (of the tensor or any slice stacked into it) beats GGUF name beats
+// regex (first in file order); nullptr when none applies.
 const Override *find_override(const std::vector<Override> &overrides, const PlannedTensor &t) {
-    if (t.stored)
-        for (const auto &o : overrides)
-            if (lower(o.key) == lower(t.stored->uuid)) return &o;
     for (const auto &o : overrides)
-        if (o.key == t.gguf_name) return &o;
+        if (names_uuid(o, t)) return &o;
     for (const auto &o : overrides)
-        if (o.is_regex && std::regex_match(t.gguf_name, o.pattern)) return &o;
+        if (o.kind == KeyKind::Pattern && o.key == t.gguf_name) return &o;
+    for (const auto &o : overrides)
+        if (o.kind == KeyKind::Pattern && std::regex_match(t.gguf_name, o.pattern)) return &o;
     return nullptr;
+}
+
+size_t edit_distance(const std::string &a, const std::string &b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j) {
+            const size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = up;
+        }
+    }
+    return row[b.size()];
+}
+
+// The (up to) three candidates nearest to key by edit distance, nearest first.
+std::string closest(const std::string &key, std::vector<std::string> candidates) {
+    constexpr size_t kMaxKey = 256; // distances cost key x candidate: bounded for absurd keys
+    if (candidates.empty() || key.size() > kMaxKey) return "";
+    std::vector<std::pair<size_t, std::string>> ranked;
+    for (auto &c : candidates) ranked.emplace_back(edit_distance(lower(key), lower(c)), std::move(c));
+    const size_t n = std::min<size_t>(3, ranked.size());
+    std::partial_sort(ranked.begin(), ranked.begin() + n, ranked.end());
+    std::string out;
+    for (size_t i = 0; i < n; ++i) out += (i ? ", " : "") + ranked[i].second;
+    return out;
+}
+
+// Every key must name a store tensor (UUID) or match a GGUF name of this
+// export (or of a tensor --skip-tensor left out); the others fail the export,
+// or become notes with "allow_unmatched": true (keys meant for other models).
+void check_every_key_matches(const std::vector<Override> &overrides, ExportPlan &plan, const Store &store,
+                             const ExportConfig &config, const std::string &ctx) {
+    std::vector<std::string> names, uuids;
+    for (const auto &t : plan.tensors) names.push_back(t.gguf_name);
+    for (const auto &n : plan.skipped_gguf_names) names.push_back(n);
+    for (const auto &t : store.tensors()) uuids.push_back(t.uuid);
+    std::vector<std::string> problems;
+    for (const auto &o : overrides) {
+        const std::string where = ctx + ": quantization.per_tensor['" + o.key + "']";
+        std::string problem;
+        if (o.kind == KeyKind::Uuid) {
+            if (store.find_uuid(o.key)) continue;
+            problem = where + ": no tensor with UUID " + o.key + " in " + store.dir().string() + " (closest: " +
+                      closest(o.key, uuids) + ")";
+        } else {
+            const bool matched = std::any_of(names.begin(), names.end(), [&](const std::string &n) {
+                return n == o.key || std::regex_match(n, o.pattern);
+            });
+            if (matched) continue;
+            if (looks_like_name(o.key))
+                problem = where + ": no GGUF tensor named '" + o.key + "' in this export of " + store.dir().string() +
+                          " (closest: " + closest(o.key, names) + ")";
+            else
+                problem = where + ": the regular expression matches none of the " + std::to_string(names.size()) +
+                          " GGUF tensor names of this export of " + store.dir().string() + " (the whole name must match; e.g. " +
+                          closest(o.key, names) + ")";
+        }
+        problems.push_back(problem);
+    }
+    if (problems.empty()) return;
+    if (config.allow_unmatched) {
+        for (const auto &p : problems) plan.notes.push_back(p + "; kept: allow_unmatched");
+        return;
+    }
+    std::string message;
+    for (const auto &p : problems) message += (message.empty() ? "" : "\n") + p;
+    throw GmatError(message + "\n(a key meant for another model can stay with \"allow_unmatched\": true in "
+                              "\"quantization\")");
 }
 
 std::string float_name(const PlannedTensor &t) {
@@ -119,7 +237,7 @@ std::vector<std::string> valid_type_names(const PluginRegistry &registry) {
     return names;
 }
 
-void assign_tensor_types(ExportPlan &plan, const Store &, const ExportConfig &config, const std::string &ctx,
+void assign_tensor_types(ExportPlan &plan, const Store &store, const ExportConfig &config, const std::string &ctx,
                          const PluginRegistry &registry, const Architecture &arch, const HfConfig &hf) {
     const std::string default_type = lower(config.default_type);
     const std::string where = ctx + ": quantization.default_type";
@@ -132,7 +250,8 @@ void assign_tensor_types(ExportPlan &plan, const Store &, const ExportConfig &co
     } else if (!registry.find_quant_type(default_type)) {
         tensor_type_name(config.default_type, registry, where); // throws with the valid names
     }
-    const auto overrides = parse_overrides(config, registry, ctx);
+    const auto overrides = parse_overrides(config, registry, store, ctx);
+    check_every_key_matches(overrides, plan, store, config, ctx);
     for (size_t i = 0; i < plan.tensors.size(); ++i) {
         PlannedTensor &t = plan.tensors[i];
         std::string type;

@@ -6,9 +6,10 @@
 
 namespace gmat {
 
-void finish_byte_level_vocabulary(Vocabulary &vocab, const HfTokenizerJson &tokenizer, const WarningSink &warn) {
+void finish_byte_level_vocabulary(Vocabulary &vocab, const HfTokenizerJson &tokenizer, const WarningSink &warn,
+                                  bool allow_unknown_pre_tokenizer) {
     vocab.model = "gpt2";
-    vocab.pre = detect_pre_tokenizer_type(tokenizer.pre_tokenizer, tokenizer.file, warn);
+    vocab.pre = detect_pre_tokenizer_type(tokenizer.pre_tokenizer, tokenizer.file, warn, allow_unknown_pre_tokenizer);
     if (tokenizer.merges.empty())
         warn(tokenizer.file + ": model.merges is empty; llama.cpp will only produce single-byte tokens");
     vocab.merges = gguf_merge_strings(tokenizer.merges);

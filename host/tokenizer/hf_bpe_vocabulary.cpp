@@ -80,7 +80,8 @@ HfBpeFlavour hf_bpe_flavour(const HfTokenizerJson &tokenizer) {
                     "llama.cpp tokenizer");
 }
 
-Vocabulary hf_bpe_vocabulary(const HfTokenizerJson &tokenizer, uint32_t vocab_size, const WarningSink &warn) {
+Vocabulary hf_bpe_vocabulary(const HfTokenizerJson &tokenizer, uint32_t vocab_size, const WarningSink &warn,
+                             bool allow_unknown_pre_tokenizer) {
     const HfBpeFlavour flavour = hf_bpe_flavour(tokenizer);
     Vocabulary vocab;
     vocab.source = tokenizer.file;
@@ -92,7 +93,7 @@ Vocabulary hf_bpe_vocabulary(const HfTokenizerJson &tokenizer, uint32_t vocab_si
         if (auto unk = index.find(*tokenizer.unk_token); unk != index.end())
             vocab.source_special_ids["unk"] = unk->second;
     read_normalizer_flags(tokenizer, vocab);
-    if (flavour == HfBpeFlavour::ByteLevel) finish_byte_level_vocabulary(vocab, tokenizer, warn);
+    if (flavour == HfBpeFlavour::ByteLevel) finish_byte_level_vocabulary(vocab, tokenizer, warn, allow_unknown_pre_tokenizer);
     else finish_sentencepiece_style_vocabulary(vocab, tokenizer, index);
     return vocab;
 }

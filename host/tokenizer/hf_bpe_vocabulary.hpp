@@ -22,11 +22,13 @@ enum class HfBpeFlavour { ByteLevel, SentencePieceStyle };
 // Throws GmatError naming the file when the BPE is neither flavour.
 HfBpeFlavour hf_bpe_flavour(const HfTokenizerJson &tokenizer);
 
-Vocabulary hf_bpe_vocabulary(const HfTokenizerJson &tokenizer, uint32_t vocab_size, const WarningSink &warn);
+Vocabulary hf_bpe_vocabulary(const HfTokenizerJson &tokenizer, uint32_t vocab_size, const WarningSink &warn,
+                             bool allow_unknown_pre_tokenizer = false);
 
 // The flavour-specific halves, given the base table (model.vocab by id) and
 // its text index.
-void finish_byte_level_vocabulary(Vocabulary &vocab, const HfTokenizerJson &tokenizer, const WarningSink &warn);
+void finish_byte_level_vocabulary(Vocabulary &vocab, const HfTokenizerJson &tokenizer, const WarningSink &warn,
+                                  bool allow_unknown_pre_tokenizer);
 void finish_sentencepiece_style_vocabulary(Vocabulary &vocab, const HfTokenizerJson &tokenizer,
                                            const TokenIndex &index);
 

@@ -1,5 +1,6 @@
 #include "tokenizer/pre_tokenizer_type.hpp"
 
+#include "common/error.hpp"
 #include "tokenizer/hf_tokenizer_json.hpp"
 #include "tokenizer/tokenizer_folder.hpp"
 
@@ -94,21 +95,26 @@ std::vector<std::string> pre_tokenizer_signature(const rapidjson::Value *pre_tok
 }
 
 std::string detect_pre_tokenizer_type(const rapidjson::Value *pre_tokenizer, const std::string &file,
-                                      const std::function<void(const std::string &)> &warn) {
+                                      const std::function<void(const std::string &)> &warn, bool allow_unknown) {
     const std::vector<std::string> signature = pre_tokenizer_signature(pre_tokenizer);
     for (const auto &known : known_pre_tokenizers())
         if (known.signature == signature) return known.name;
-    if (!signature.empty()) {
-        for (const auto &known : known_pre_tokenizers()) {
-            if (known.signature.back() != signature.back()) continue;
-            warn(file + ": pre_tokenizer " + describe(signature) + " is not a known llama.cpp pre-tokenizer; using \"" +
-                 known.name + "\", whose word-splitting regex is the same");
-            return known.name;
-        }
-    }
-    warn(file + ": pre_tokenizer " + describe(signature) +
-         " matches no known llama.cpp pre-tokenizer; using \"default\" (tokenization may differ from HF)");
-    return "default";
+    const KnownPreTokenizer *same_words = nullptr;
+    if (!signature.empty())
+        for (const auto &known : known_pre_tokenizers())
+            if (!same_words && known.signature.back() == signature.back()) same_words = &known;
+    const std::string fallback = same_words ? same_words->name : "default";
+    const std::string why = same_words ? "\"" + fallback + "\", whose word-splitting regex is the same"
+                                       : "\"default\" (tokenization may differ from HF)";
+    if (!allow_unknown)
+        throw GmatError(file + ": pre_tokenizer " + describe(signature) +
+                        " is not a pre-tokenizer llama.cpp knows, so llama.cpp may split text differently from the "
+                        "HF tokenizer; llama.cpp's convert_hf_to_gguf.py refuses such a model too (\"BPE "
+                        "pre-tokenizer was not recognized\"). --allow-unknown-pretokenizer exports it anyway as " +
+                        why);
+    warn(file + ": pre_tokenizer " + describe(signature) + " is not a known llama.cpp pre-tokenizer; using " + why +
+         " (--allow-unknown-pretokenizer)");
+    return fallback;
 }
 
 } // namespace gmat

@@ -7,9 +7,11 @@
 // true), compared with the signatures of the llama.cpp pre types whose
 // tokenizer.json regexes llama-vocab.cpp records. The rule:
 //   1. the whole signature equals a known one      -> that type;
-//   2. else its last (word-splitting) regex equals the last regex of a known
-//      signature                                   -> that type, with a warning;
-//   3. else                                        -> "default", with a warning.
+//   2. else an error naming the file and the signature, as llama.cpp's
+//      converter refuses a pre-tokenizer it does not recognise; unless
+//      allow_unknown (`gmat export --allow-unknown-pretokenizer`), then with
+//      a warning: the known type whose last (word-splitting) regex is the
+//      same, else "default".
 #pragma once
 
 #include <rapidjson/document.h>
@@ -23,8 +25,9 @@ namespace gmat {
 // The signature steps of a pre_tokenizer section (null: no pre-tokenizer).
 std::vector<std::string> pre_tokenizer_signature(const rapidjson::Value *pre_tokenizer);
 
-// file names the source in warnings.
+// file names the source in errors and warnings.
 std::string detect_pre_tokenizer_type(const rapidjson::Value *pre_tokenizer, const std::string &file,
-                                      const std::function<void(const std::string &)> &warn);
+                                      const std::function<void(const std::string &)> &warn,
+                                      bool allow_unknown = false);
 
 } // namespace gmat

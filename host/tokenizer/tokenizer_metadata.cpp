@@ -31,7 +31,8 @@ bool looks_like_sentencepiece(const TokenizerFolder &folder) {
 }
 
 // vocab_size: config.json's (0 = unknown); tokenizer.json ids at or past it are refused.
-BaseVocabulary load_base_vocabulary(const TokenizerFolder &folder, uint32_t vocab_size, const WarningSink &warn) {
+BaseVocabulary load_base_vocabulary(const TokenizerFolder &folder, uint32_t vocab_size, const WarningSink &warn,
+                                    bool allow_unknown_pre_tokenizer) {
     const bool has_model = folder.has("tokenizer.model"), has_json = folder.has("tokenizer.json");
     if (has_model && (!has_json || looks_like_sentencepiece(folder))) {
         const std::string file = folder.describe("tokenizer.model");
@@ -42,7 +43,7 @@ BaseVocabulary load_base_vocabulary(const TokenizerFolder &folder, uint32_t voca
         if (has_model) warn(folder.describe("tokenizer.model") + " is not a SentencePiece model; using tokenizer.json");
         HfTokenizerJson parsed =
             parse_hf_tokenizer_json(*folder.json("tokenizer.json"), folder.describe("tokenizer.json"));
-        Vocabulary vocab = hf_bpe_vocabulary(parsed, vocab_size, warn);
+        Vocabulary vocab = hf_bpe_vocabulary(parsed, vocab_size, warn, allow_unknown_pre_tokenizer);
         return {std::move(vocab), std::move(parsed)};
     }
     std::string hint;
@@ -113,7 +114,7 @@ void append_tokenizer_metadata(const std::filesystem::path &model_dir, const Tok
         std::cerr << "gmat: warning: " << message << "\n";
     };
     const TokenizerFolder folder(model_dir);
-    BaseVocabulary base = load_base_vocabulary(folder, options.vocab_size, warn);
+    BaseVocabulary base = load_base_vocabulary(folder, options.vocab_size, warn, options.allow_unknown_pre_tokenizer);
     Vocabulary &vocab = base.vocab;
     const HfTokenizerJson *tokenizer_json = base.tokenizer_json ? &*base.tokenizer_json : nullptr;
     apply_added_tokens(vocab, collect_added_tokens(folder, tokenizer_json), options.vocab_size, warn);

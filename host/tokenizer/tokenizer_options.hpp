@@ -22,6 +22,11 @@ struct TokenizerOptions {
     // "special_token_keys"). Each must be a valid token id.
     std::map<std::string, int64_t> special_token_ids;
 
+    // A byte-level BPE pre_tokenizer llama.cpp does not know is an error
+    // (as llama.cpp's converter refuses it) unless this is set; then it is a
+    // warning and the closest known type is written.
+    bool allow_unknown_pre_tokenizer = false;
+
     // Receives each lossy or guessed decision (unrecognised pre-tokenizer,
     // dropped token, ...). Empty: the warning goes to stderr.
     std::function<void(const std::string &)> warn;

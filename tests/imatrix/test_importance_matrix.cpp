@@ -18,6 +18,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <random>
@@ -88,14 +89,25 @@ protected:
             gguf.add_tensor(name + ".in_sum2", 0, {n_cols, 1}, n_cols * 4, 0);
             gguf.add_tensor(name + ".counts", 0, {1, 1}, 4, 0);
         }
-        std::ofstream dat(dir_ / "imatrix.dat", std::ios::binary);
-        auto put_i32 = [&](int32_t v) { dat.write(reinterpret_cast<const char *>(&v), 4); };
-        put_i32(static_cast<int32_t>(rows.size()));
         for (const auto &[name, n_cols] : rows) {
             std::vector<float> sums = importance_for(n_cols);
             for (float &s : sums) s *= kCalls; // files hold sums over calls
             gguf.write_tensor_data(sums.data(), sums.size() * 4);
             gguf.write_tensor_data(&kCalls, 4);
+        }
+        write_dat(dir_ / "imatrix.dat", rows);
+        gguf.commit();
+    }
+
+    // A legacy .dat imatrix with an entry per (name, row length).
+    static void write_dat(const fs::path &file, const std::vector<std::pair<std::string, uint64_t>> &rows) {
+        constexpr float kCalls = 10.0f;
+        std::ofstream dat(file, std::ios::binary);
+        auto put_i32 = [&](int32_t v) { dat.write(reinterpret_cast<const char *>(&v), 4); };
+        put_i32(static_cast<int32_t>(rows.size()));
+        for (const auto &[name, n_cols] : rows) {
+            std::vector<float> sums = importance_for(n_cols);
+            for (float &s : sums) s *= kCalls; // files hold sums over calls
             put_i32(static_cast<int32_t>(name.size()));
             dat.write(name.data(), static_cast<std::streamsize>(name.size()));
             put_i32(10);
@@ -105,7 +117,6 @@ protected:
         put_i32(10);
         put_i32(15);
         dat.write("calibration.txt", 15);
-        gguf.commit();
     }
 
     static fs::path export_with(const std::string &type, const std::string &imatrix, const std::string &name,
@@ -221,6 +232,74 @@ TEST_F(ImportanceMatrixTest, TheGgufRecordsTheImatrixKeys) {
     EXPECT_EQ(gguf.kv("quantize.imatrix.dataset").as_string(), "calibration.txt");
     EXPECT_EQ(gguf.kv("quantize.imatrix.entries_count").as_int(), static_cast<int64_t>(weight_rows().size()));
     EXPECT_EQ(gguf.kv("quantize.imatrix.chunks_count").as_int(), 10);
+}
+
+TEST_F(ImportanceMatrixTest, TheKeysCountTheTensorsThatUsedIt) {
+    // An imatrix with entries for the first three weight matrices only.
+    auto rows = weight_rows();
+    rows.resize(3);
+    write_dat(dir_ / "partial.dat", rows);
+    std::string log;
+    test::InProcessExport options;
+    options.log = &log;
+    test::export_in_process(store_, R"({"quantization": {"default_type": "q4_0", "scale_optimization": "standard"},
+                                        "imatrix": ")" + (dir_ / "partial.dat").string() + "\"}",
+                            dir_ / "partial.gguf", options);
+    oracle::GgufFile gguf(dir_ / "partial.gguf");
+    EXPECT_EQ(gguf.kv("quantize.imatrix.entries_count").as_int(), 3);
+    EXPECT_EQ(gguf.kv("quantize.imatrix.tensors_used").as_int(), 3); // q4_0 takes importance: every entry is used
+    // One summary line names what it missed (the embedding aside: llama-imatrix never records it).
+    EXPECT_NE(log.find("tensors whose type takes importance use it"), std::string::npos) << log;
+    EXPECT_NE(log.find("warning: importance matrix " + (dir_ / "partial.dat").string() + " has no entry for"),
+              std::string::npos) << log;
+    EXPECT_NE(log.find("blk.0.ffn_down.weight"), std::string::npos) << log;
+
+    // --dry-run's table says it per tensor.
+    const Store store = Store::open(store_);
+    ExportConfig config = parse_export_config_text(R"({"quantization": {"default_type": "q4_0"}})", "t");
+    config.imatrix = (dir_ / "partial.dat").string();
+    const ExportPlan plan = plan_export(store, config, "t", build_plugins(), {});
+    size_t without = 0;
+    for (const auto &t : plan.tensors) {
+        if (t.shape.size() < 2) continue;
+        const bool listed = std::any_of(rows.begin(), rows.end(), [&](const auto &r) { return r.first == t.gguf_name; });
+        EXPECT_EQ(t.importance != nullptr, listed) << t.gguf_name;
+        if (!listed) {
+            EXPECT_NE(t.reason.find("no imatrix entry"), std::string::npos) << t.gguf_name << ": " << t.reason;
+        }
+        without += !listed;
+    }
+    EXPECT_GT(without, 5u);
+}
+
+TEST_F(ImportanceMatrixTest, AnImatrixCoveringNoneOfTheTensorsFailsTheExport) {
+    // A common mistake: an imatrix keyed by another model's (here HF) names.
+    std::vector<std::pair<std::string, uint64_t>> rows;
+    for (const auto &[name, n_cols] : weight_rows()) rows.emplace_back("model." + name, n_cols);
+    write_dat(dir_ / "other-model.dat", rows);
+    const fs::path out = dir_ / "refused" / "out.gguf";
+    fs::create_directories(out.parent_path());
+    try {
+        test::export_in_process(store_, R"({"quantization": {"default_type": "q4_k_m"}, "imatrix": ")" +
+                                            (dir_ / "other-model.dat").string() + "\"}",
+                                out);
+        ADD_FAILURE() << "exported with an imatrix for another model";
+    } catch (const GmatError &e) {
+        const std::string m = e.what();
+        EXPECT_NE(m.find((dir_ / "other-model.dat").string() + ": the importance matrix covers none of the"), std::string::npos) << m;
+        EXPECT_NE(m.find("another model"), std::string::npos) << m;
+        EXPECT_NE(m.find("model.blk.0."), std::string::npos) << m; // its entries' names
+    }
+    EXPECT_TRUE(fs::is_empty(out.parent_path()));
+}
+
+TEST_F(ImportanceMatrixTest, AnImatrixNoTypeUsesWritesNoKeys) {
+    test::export_in_process(store_, R"({"quantization": {"default_type": "f16"}, "imatrix": ")" +
+                                        (dir_ / "imatrix.dat").string() + "\"}",
+                            dir_ / "unused.gguf");
+    oracle::GgufFile gguf(dir_ / "unused.gguf");
+    EXPECT_FALSE(gguf.has_key("quantize.imatrix.file"));
+    EXPECT_FALSE(gguf.has_key("quantize.imatrix.tensors_used"));
 }
 
 TEST_F(ImportanceMatrixTest, MalformedFilesAreClearErrors) {

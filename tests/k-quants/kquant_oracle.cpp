@@ -9,8 +9,13 @@ uint64_t ggml_row_bytes(uint32_t gguf_type, uint64_t cols) { return ggml_row_siz
 std::vector<uint8_t> ggml_quantize(uint32_t gguf_type, const float *src, uint64_t rows, uint64_t cols,
                                    const float *importance) {
     std::vector<uint8_t> out(rows * ggml_row_bytes(gguf_type, cols));
-    ggml_quantize_chunk(ggml_type(gguf_type), src, out.data(), 0, int64_t(rows), int64_t(cols), importance);
+    ggml_quantize_into(gguf_type, src, rows, cols, importance, out.data());
     return out;
+}
+
+void ggml_quantize_into(uint32_t gguf_type, const float *src, uint64_t rows, uint64_t cols, const float *importance,
+                        void *dst) {
+    ggml_quantize_chunk(ggml_type(gguf_type), src, dst, 0, int64_t(rows), int64_t(cols), importance);
 }
 
 std::vector<float> ggml_dequantize(uint32_t gguf_type, const void *src, uint64_t rows, uint64_t cols) {

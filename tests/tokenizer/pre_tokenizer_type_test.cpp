@@ -1,3 +1,4 @@
+#include "common/error.hpp"
 #include "common/json.hpp"
 #include "tokenizer/pre_tokenizer_type.hpp"
 #include "tokenizer_json_fixture.hpp"
@@ -25,12 +26,23 @@ struct Detected {
     std::vector<std::string> warnings;
 };
 
-Detected detect(const std::string &pre_tokenizer_json) {
+Detected detect(const std::string &pre_tokenizer_json, bool allow_unknown = false) {
     const rapidjson::Document doc = json::parse_text(pre_tokenizer_json, "test");
     Detected out;
-    out.type = detect_pre_tokenizer_type(doc.IsNull() ? nullptr : &doc, "tokenizer.json",
-                                         [&](const std::string &w) { out.warnings.push_back(w); });
+    out.type = detect_pre_tokenizer_type(doc.IsNull() ? nullptr : &doc, "model.gmat/tokenizer.json",
+                                         [&](const std::string &w) { out.warnings.push_back(w); }, allow_unknown);
     return out;
+}
+
+// The refusal's message: the file, the pre-tokenizer's steps, the override.
+std::string refusal(const std::string &pre_tokenizer_json) {
+    try {
+        detect(pre_tokenizer_json);
+    } catch (const GmatError &e) {
+        return e.what();
+    }
+    ADD_FAILURE() << "accepted " << pre_tokenizer_json;
+    return "";
 }
 
 TEST(PreTokenizerType, ByteLevelWithItsOwnRegexIsGpt2) {
@@ -54,16 +66,30 @@ TEST(PreTokenizerType, IndividualDigitsBeforeByteLevelIsStarcoder) {
               "starcoder");
 }
 
-TEST(PreTokenizerType, SameWordRegexWithExtraStepsFallsBackToThatTypeWithAWarning) {
+// llama.cpp's converter refuses a pre-tokenizer it does not recognise ("BPE
+// pre-tokenizer was not recognized"): so does gmat, naming the file and the
+// steps it read, unless --allow-unknown-pretokenizer asks for the fallback.
+TEST(PreTokenizerType, AnUnknownPreTokenizerIsRefusedNamingTheFileAndTheValue) {
+    const std::string m = refusal(sequence(split(R"(\w+|\s+)") + ", " + byte_level_no_regex));
+    EXPECT_NE(m.find("model.gmat/tokenizer.json: pre_tokenizer [regex:\\w+|\\s+]"), std::string::npos) << m;
+    EXPECT_NE(m.find("not a pre-tokenizer llama.cpp knows"), std::string::npos) << m;
+    EXPECT_NE(m.find("--allow-unknown-pretokenizer"), std::string::npos) << m;
+    const std::string extra = refusal(sequence(split(R"(\p{N}{1,3})") + ", " + split(llama3_regex) + ", " + byte_level_no_regex));
+    EXPECT_NE(extra.find("regex:\\p{N}{1,3}"), std::string::npos) << extra;
+    EXPECT_NE(extra.find("\"llama-bpe\", whose word-splitting regex is the same"), std::string::npos) << extra;
+    EXPECT_FALSE(refusal(R"({"type": "Whitespace"})").empty());
+}
+
+TEST(PreTokenizerType, AllowedSameWordRegexWithExtraStepsFallsBackToThatTypeWithAWarning) {
     const Detected d =
-        detect(sequence(split(R"(\p{N}{1,3})") + ", " + split(llama3_regex) + ", " + byte_level_no_regex));
+        detect(sequence(split(R"(\p{N}{1,3})") + ", " + split(llama3_regex) + ", " + byte_level_no_regex), true);
     EXPECT_EQ(d.type, "llama-bpe");
     ASSERT_EQ(d.warnings.size(), 1u);
     EXPECT_NE(d.warnings[0].find("llama-bpe"), std::string::npos);
 }
 
-TEST(PreTokenizerType, UnknownRegexIsDefaultWithAWarning) {
-    const Detected d = detect(sequence(split(R"(\w+|\s+)") + ", " + byte_level_no_regex));
+TEST(PreTokenizerType, AllowedUnknownRegexIsDefaultWithAWarning) {
+    const Detected d = detect(sequence(split(R"(\w+|\s+)") + ", " + byte_level_no_regex), true);
     EXPECT_EQ(d.type, "default");
     ASSERT_EQ(d.warnings.size(), 1u);
     EXPECT_NE(d.warnings[0].find(R"(regex:\w+|\s+)"), std::string::npos) << d.warnings[0];

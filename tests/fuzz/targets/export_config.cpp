@@ -18,7 +18,7 @@ bool close(double x, double y) { return x == y || std::fabs(x - y) <= 1e-14 * st
 bool same(const gmat::ExportConfig &a, const gmat::ExportConfig &b) {
     return a.target_format == b.target_format && a.default_type == b.default_type &&
            a.scale_optimization == b.scale_optimization && close(a.trellis_lambda, b.trellis_lambda) &&
-           a.per_tensor == b.per_tensor && a.tensor_map == b.tensor_map && a.shard_size == b.shard_size &&
+           a.per_tensor == b.per_tensor && a.allow_unmatched == b.allow_unmatched && a.tensor_map == b.tensor_map && a.shard_size == b.shard_size &&
            a.special_token_keys == b.special_token_keys;
 }
 

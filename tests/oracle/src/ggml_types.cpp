@@ -63,8 +63,8 @@ std::vector<float> dequantize(uint32_t ggml_type, const void *data, int64_t n_va
     return out;
 }
 
-std::vector<uint8_t> quantize(uint32_t ggml_type, const float *src, int64_t n_rows, int64_t n_cols,
-                              const float *imatrix) {
+namespace {
+ggml_type checked_quantize_args(uint32_t ggml_type, int64_t n_rows, int64_t n_cols, const float *imatrix) {
     const auto type = checked_type(ggml_type);
     if (!has_chunk_quantizer(type))
         throw std::invalid_argument(std::string("quantize: ggml_quantize_chunk cannot encode ") + ggml_type_name(type));
@@ -73,10 +73,24 @@ std::vector<uint8_t> quantize(uint32_t ggml_type, const float *src, int64_t n_ro
     require_whole_blocks(type, n_cols, "quantize (row length)");
     if (imatrix == nullptr && ggml_quantize_requires_imatrix(type))
         throw std::invalid_argument(std::string("quantize: ") + ggml_type_name(type) + " needs an importance matrix");
+    return type;
+}
+} // namespace
+
+std::vector<uint8_t> quantize(uint32_t ggml_type, const float *src, int64_t n_rows, int64_t n_cols,
+                              const float *imatrix) {
+    const auto type = checked_quantize_args(ggml_type, n_rows, n_cols, imatrix);
     std::vector<uint8_t> out(static_cast<size_t>(n_rows) * ggml_row_size(type, n_cols));
     if (n_rows > 0)
         ggml_quantize_chunk(type, src, out.data(), 0, n_rows, n_cols, imatrix);
     return out;
+}
+
+void quantize_into(uint32_t ggml_type, const float *src, int64_t n_rows, int64_t n_cols, const float *imatrix,
+                   void *dst) {
+    const auto type = checked_quantize_args(ggml_type, n_rows, n_cols, imatrix);
+    if (n_rows > 0)
+        ggml_quantize_chunk(type, src, dst, 0, n_rows, n_cols, imatrix);
 }
 
 bool validate_row_data(uint32_t ggml_type, const void *data, size_t n_bytes) {

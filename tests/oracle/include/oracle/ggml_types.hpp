@@ -26,6 +26,10 @@ std::vector<float> dequantize(uint32_t ggml_type, const void *data, int64_t n_va
 // throw without it.
 std::vector<uint8_t> quantize(uint32_t ggml_type, const float *src, int64_t n_rows, int64_t n_cols,
                               const float *imatrix = nullptr);
+// The same into dst (n_rows rows of ggml_row_size bytes), for benchmarks that
+// must not time an allocation.
+void quantize_into(uint32_t ggml_type, const float *src, int64_t n_rows, int64_t n_cols, const float *imatrix,
+                   void *dst);
 
 // ggml_validate_row_data: false for NaN/Inf scales or values llama.cpp rejects on load.
 bool validate_row_data(uint32_t ggml_type, const void *data, size_t n_bytes);
