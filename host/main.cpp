@@ -1,6 +1,7 @@
 // gmat: HuggingFace checkpoints into a tensor-addressed store, and the store
 // into GGUF files, through plugins.
 #include "cli/commands.hpp"
+#include "cli/report_command.hpp"
 #include "common/error.hpp"
 
 #include <iostream>
@@ -24,6 +25,7 @@ int main(int argc, char **argv) {
     gmat::cli::add_check_plugin_command(app, global);
     gmat::cli::add_gc_command(app, global);
     gmat::cli::add_du_command(app, global);
+    gmat::cli::add_report_command(app, global);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &e) {

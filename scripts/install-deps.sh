@@ -18,6 +18,7 @@ packages=(
   clang libclang-rt-14-dev               # fuzzers and sanitizer runtime
   time bc                                # end-to-end benchmark scripts
   libsentencepiece-dev                   # trains real SentencePiece models in tokenizer tests
+  chromium                               # renders `gmat report` pages headless in tests
 )
 sudo_cmd=()
 [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)

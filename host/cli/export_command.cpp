@@ -1,6 +1,8 @@
 #include "cli/commands.hpp"
 
 #include "arch/architecture.hpp"
+#include "auto/auto_types.hpp"
+#include "auto/size_budget.hpp"
 #include "common/dtype.hpp"
 #include "common/error.hpp"
 #include "common/progress.hpp"
@@ -17,6 +19,8 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+
+#include <tbb/task_arena.h>
 
 namespace fs = std::filesystem;
 
@@ -40,7 +44,20 @@ struct ExportArgs {
     uint32_t plan_parts = 0;
     std::string part;
     bool assemble = false;
+    std::optional<double> target_bpw;
+    std::string target_size;
 };
+
+// --target-bpw / --target-size make the profile an `auto` one with that budget.
+void apply_targets(const ExportArgs &args, ExportConfig &config) {
+    if (args.target_bpw && !args.target_size.empty()) throw GmatError("give --target-bpw or --target-size, not both");
+    if (!args.target_bpw && args.target_size.empty()) return;
+    config.default_type = "auto";
+    config.target_bpw.reset();
+    config.target_size.reset();
+    if (args.target_bpw) config.target_bpw = checked_target_bpw(*args.target_bpw, "--target-bpw");
+    else config.target_size = parse_size_text(args.target_size, "--target-size");
+}
 
 std::string file_bytes_of(const std::string &file) {
     std::ifstream in(file, std::ios::binary);
@@ -66,6 +83,21 @@ void run(GlobalOptions &global, const ExportArgs &args) {
     const LockedStore locked = open_store_for_reading(args.model, &std::cerr); // gc waits until we are done
     const Store &store = locked.store;
     const PluginRegistry &registry = global.registry();
+    tbb::task_arena arena(args.threads ? static_cast<int>(args.threads) : tbb::task_arena::automatic);
+    if (args.generate_config && (args.target_bpw || !args.target_size.empty())) {
+        ExportConfig config = default_export_config(store, registry);
+        apply_targets(args, config);
+        if (!args.imatrix.empty()) config.imatrix = args.imatrix;
+        ExportPlanOptions plan_options;
+        if (args.shard_size_mb) config.shard_size = *args.shard_size_mb * 1000000ull;
+        const AutoResolution r = arena.execute(
+            [&] { return resolve_auto_types(store, config, "generated export config", registry, plan_options); });
+        const fs::path out = args.config.empty() ? fs::path("export_config.json") : fs::path(args.config);
+        write_export_config(out, r.config, r.comments);
+        for (const auto &note : r.notes) std::cout << note << "\n";
+        std::cout << "Wrote " << out.string() << " (" << r.choices.size() << " tensors chosen by auto)\n";
+        return;
+    }
     if (args.generate_config) {
         std::vector<std::pair<std::string, std::string>> comments;
         const ExportConfig config =
@@ -77,14 +109,15 @@ void run(GlobalOptions &global, const ExportArgs &args) {
                   << config.tensor_map.size() << " tensors)\n";
         return;
     }
-    const ExportConfig config = args.config.empty() ? default_export_config(store, registry) : parse_export_config(args.config);
+    ExportConfig config = args.config.empty() ? default_export_config(store, registry) : parse_export_config(args.config);
+    apply_targets(args, config);
     const std::string config_name = args.config.empty() ? "generated export config" : args.config;
     ExportPlanOptions plan_options;
     if (args.shard_size_mb) plan_options.shard_size_bytes = *args.shard_size_mb * 1000000ull;
     if (!args.imatrix.empty()) plan_options.imatrix = args.imatrix;
     plan_options.skip_tensors = args.skip_tensors;
     plan_options.allow_unknown_pre_tokenizer = args.allow_unknown_pre_tokenizer;
-    const ExportPlan plan = plan_export(store, config, config_name, registry, plan_options);
+    const ExportPlan plan = arena.execute([&] { return plan_export(store, config, config_name, registry, plan_options); });
     if (args.dry_run) return print_plan(plan);
     const bool distributed = args.plan_only || !args.part.empty() || args.assemble;
     PlanIdentity ids;
@@ -152,6 +185,13 @@ void add_export_command(CLI::App &app, GlobalOptions &global) {
                     "(default 0.08; share of 32-value blocks whose largest value is over 2x the median block's)");
     cmd->add_option("--importance-medium", args->importance_medium,
                     "With --generate-config: octave shift ratio from which a tensor counts as medium importance (default 0.02)");
+    cmd->add_option("--target-bpw", args->target_bpw,
+                    "Choose each tensor's type (default_type \"auto\") so the tensor data takes at most this many bits "
+                    "per weight at the lowest predicted error; with --generate-config, write the choice as a per_tensor "
+                    "profile");
+    cmd->add_option("--target-size", args->target_size,
+                    "Like --target-bpw, for a total output size: bytes, or a number with a unit (8GB, 7.5GiB, 500MB; "
+                    "KB/MB/GB/TB are powers of 1000, KiB/MiB/GiB/TiB of 1024)");
     cmd->add_flag("--dry-run", args->dry_run,
                   "Print the resolved per-tensor table (name, shape, type, bytes, reason), total size and bits per "
                   "weight without writing anything");

@@ -1,4 +1,5 @@
 #include "cli/commands.hpp"
+#include "cli/inspect_gguf.hpp"
 
 #include "common/dtype.hpp"
 #include "common/error.hpp"
@@ -81,12 +82,31 @@ void inspect_source(GlobalOptions &global, const fs::path &path) {
 void add_inspect_command(CLI::App &app, GlobalOptions &global) {
     auto path = std::make_shared<fs::path>();
     auto verify = std::make_shared<bool>(false);
+    auto gguf = std::make_shared<InspectGgufArgs>();
     CLI::App *cmd = app.add_subcommand("inspect", "Show the tensors (name or UUID, dtype, shape, bytes) and metadata of "
-                                                  "a model.gmat store or a SafeTensors file or folder");
-    cmd->add_option("path", *path, "A model.gmat folder, or a checkpoint file or folder")->required();
+                                                  "a model.gmat store, a SafeTensors file or folder, or a GGUF file "
+                                                  "(or folder of split files: key/values, tensor types, sizes, bits "
+                                                  "per weight, provenance and the profile that made it)");
+    cmd->add_option("path", *path, "A model.gmat folder, a checkpoint file or folder, or a GGUF file or folder")->required();
     cmd->add_flag("--verify", *verify, "For a store: re-read every tensor file and check its checksums (exit 1 on any mismatch)");
-    cmd->callback([&global, path, verify] {
-        if (is_store(*path)) return inspect_store(*path, *verify);
+    cmd->add_option("--against", gguf->against,
+                    "For a GGUF: the store to compare with; says whether exporting it with --config would write the "
+                    "same bytes, without writing or quantizing (exit 1 when not)");
+    cmd->add_option("-c,--config", gguf->config, "With --against: the export profile (default: the generated defaults)");
+    cmd->add_option("--imatrix", gguf->imatrix, "With --against: the --imatrix the export was given");
+    cmd->add_option("--shard-size", gguf->shard_size_mb, "With --against: the --shard-size (MB) the export was given");
+    cmd->add_flag("--all-values", gguf->all_values, "For a GGUF: print whole arrays and strings");
+    cmd->callback([&global, path, verify, gguf] {
+        if (is_store(*path)) {
+            if (!gguf->against.empty()) throw GmatError("--against applies to a GGUF file; " + path->string() + " is a store");
+            return inspect_store(*path, *verify);
+        }
+        if (is_gguf_path(*path)) {
+            if (*verify) throw GmatError("--verify applies to a model.gmat store; " + path->string() + " is a GGUF");
+            gguf->path = *path;
+            return inspect_gguf_command(global, *gguf);
+        }
+        if (!gguf->against.empty()) throw GmatError("--against applies to a GGUF file; " + path->string() + " is not one");
         if (*verify) throw GmatError("--verify applies to a model.gmat store; " + path->string() + " is not one");
         inspect_source(global, *path);
     });

@@ -1,5 +1,6 @@
 #include "config/export_config.hpp"
 
+#include "auto/size_budget.hpp"
 #include "common/error.hpp"
 #include "common/json.hpp"
 
@@ -17,7 +18,8 @@ ExportConfig parse_export_config_json(const rapidjson::Value &root, const std::s
     if (root.HasMember("quantization")) {
         const std::string q = ctx + ": quantization";
         const auto &quant = json::require_object(root["quantization"], q);
-        json::require_only_keys(quant, {"default_type", "scale_optimization", "trellis_lambda", "per_tensor", "allow_unmatched"}, ctx,
+        json::require_only_keys(quant, {"default_type", "scale_optimization", "trellis_lambda", "per_tensor", "allow_unmatched",
+                                        "target_bpw", "target_size"}, ctx,
                                 "quantization");
         if (quant.HasMember("default_type")) c.default_type = json::require_string(quant["default_type"], q + ".default_type");
         if (quant.HasMember("scale_optimization")) {
@@ -34,6 +36,21 @@ ExportConfig parse_export_config_json(const rapidjson::Value &root, const std::s
         }
         if (quant.HasMember("allow_unmatched"))
             c.allow_unmatched = json::require_bool(quant["allow_unmatched"], q + ".allow_unmatched");
+        if (quant.HasMember("target_bpw"))
+            c.target_bpw = checked_target_bpw(json::require_number(quant["target_bpw"], q + ".target_bpw"), q + ".target_bpw");
+        if (quant.HasMember("target_size")) {
+            const auto &size = quant["target_size"];
+            if (size.IsString()) c.target_size = parse_size_text(json::require_string(size, q + ".target_size"), q + ".target_size");
+            else if (size.IsNumber() && !size.IsUint64())
+                throw GmatError(q + ".target_size: " + json::to_pretty_string(size) + " is not a positive whole number of bytes");
+            else c.target_size = json::require_uint(size, q + ".target_size");
+            if (*c.target_size == 0) throw GmatError(q + ".target_size: 0 bytes; give a positive size (bytes, or e.g. \"8GB\")");
+        }
+        if (c.target_bpw && c.target_size)
+            throw GmatError(q + ": give target_bpw or target_size, not both");
+        if ((c.target_bpw || c.target_size) && !is_auto_type(c))
+            throw GmatError(q + ": target_bpw/target_size choose types only with default_type \"auto\" (default_type is '" +
+                            c.default_type + "')");
         if (quant.HasMember("per_tensor")) {
             const auto &per = json::require_object(quant["per_tensor"], q + ".per_tensor");
             for (auto it = per.MemberBegin(); it != per.MemberEnd(); ++it) {
@@ -71,6 +88,12 @@ ExportConfig parse_export_config_json(const rapidjson::Value &root, const std::s
 }
 } // namespace
 
+bool is_auto_type(const ExportConfig &config) {
+    std::string t = config.default_type;
+    std::transform(t.begin(), t.end(), t.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    return t == "auto";
+}
+
 ExportConfig parse_export_config(const std::filesystem::path &file) {
     const rapidjson::Document doc = json::parse_file(file);
     ExportConfig config = parse_export_config_json(doc, file.string());
@@ -84,8 +107,9 @@ ExportConfig parse_export_config_text(const std::string &text, const std::string
     return parse_export_config_json(doc, context);
 }
 
-void write_export_config(const std::filesystem::path &file, const ExportConfig &c,
-                         const std::vector<std::pair<std::string, std::string>> &comments) {
+namespace {
+rapidjson::Document export_config_document(const ExportConfig &c,
+                                           const std::vector<std::pair<std::string, std::string>> &comments) {
     rapidjson::Document doc(rapidjson::kObjectType);
     auto &a = doc.GetAllocator();
     auto str = [&](const std::string &s) { return rapidjson::Value(s.c_str(), static_cast<rapidjson::SizeType>(s.size()), a); };
@@ -99,6 +123,8 @@ void write_export_config(const std::filesystem::path &file, const ExportConfig &
     quant.AddMember("default_type", str(c.default_type), a);
     quant.AddMember("scale_optimization", str(c.scale_optimization), a);
     quant.AddMember("trellis_lambda", c.trellis_lambda, a);
+    if (c.target_bpw) quant.AddMember("target_bpw", *c.target_bpw, a);
+    if (c.target_size) quant.AddMember("target_size", *c.target_size, a);
     for (const auto &[key, type] : c.per_tensor) per.AddMember(str(key), str(type), a);
     quant.AddMember("per_tensor", per, a);
     if (c.allow_unmatched) quant.AddMember("allow_unmatched", true, a);
@@ -116,7 +142,15 @@ void write_export_config(const std::filesystem::path &file, const ExportConfig &
     for (const auto &[k, v] : c.special_token_keys) special.AddMember(str(k), rapidjson::Value(static_cast<int64_t>(v)), a);
     doc.AddMember("special_token_keys", special, a);
     if (c.imatrix) doc.AddMember("imatrix", str(*c.imatrix), a);
-    json::write_file(file, doc);
+    return doc;
 }
+} // namespace
+
+void write_export_config(const std::filesystem::path &file, const ExportConfig &c,
+                         const std::vector<std::pair<std::string, std::string>> &comments) {
+    json::write_file(file, export_config_document(c, comments));
+}
+
+std::string export_config_text(const ExportConfig &config) { return json::to_pretty_string(export_config_document(config, {})); }
 
 } // namespace gmat

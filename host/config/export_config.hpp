@@ -28,7 +28,15 @@ struct ExportConfig {
     std::optional<uint64_t> shard_size;                          // bytes
     std::map<std::string, int64_t> special_token_keys;           // "bos" -> id ...
     std::optional<std::string> imatrix; // llama.cpp importance matrix (GGUF or .dat), relative to the config's folder
+    // default_type "auto" chooses each tensor's type under one of these
+    // budgets (host/auto): bits per weight of the tensor data, or bytes of
+    // the output files (a number, or a text with a unit: "8GB", "7.5GiB").
+    std::optional<double> target_bpw;
+    std::optional<uint64_t> target_size;
 };
+
+// default_type "auto": types chosen under target_bpw or target_size.
+bool is_auto_type(const ExportConfig &config);
 
 inline const std::vector<std::string> &scale_optimizations() {
     static const std::vector<std::string> names{"standard", "trellis"};
@@ -39,5 +47,7 @@ ExportConfig parse_export_config(const std::filesystem::path &file);
 ExportConfig parse_export_config_text(const std::string &text, const std::string &context);
 void write_export_config(const std::filesystem::path &file, const ExportConfig &config,
                          const std::vector<std::pair<std::string, std::string>> &comments = {});
+// The JSON write_export_config writes (without comments): the same profile gives the same text.
+std::string export_config_text(const ExportConfig &config);
 
 } // namespace gmat

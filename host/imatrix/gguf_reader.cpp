@@ -2,8 +2,14 @@
 
 #include "common/error.hpp"
 
+#include <cerrno>
 #include <cstring>
 #include <fstream>
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace gmat {
 
@@ -13,18 +19,18 @@ constexpr uint64_t kMaxItems = 1ull << 24; // sane bound on counts read from the
 
 class Cursor {
 public:
-    Cursor(const std::vector<uint8_t> &bytes, const std::string &file) : bytes_(bytes), file_(file) {}
+    Cursor(const uint8_t *bytes, uint64_t size, const std::string &file) : bytes_(bytes), size_(size), file_(file) {}
     template <class T> T read(const char *what) {
         need(sizeof(T), what);
         T value;
-        std::memcpy(&value, bytes_.data() + pos_, sizeof(T));
+        std::memcpy(&value, bytes_ + pos_, sizeof(T));
         pos_ += sizeof(T);
         return value;
     }
     std::string string(const char *what) {
         const uint64_t n = read<uint64_t>(what);
         need(n, what);
-        std::string s(reinterpret_cast<const char *>(bytes_.data() + pos_), n);
+        std::string s(reinterpret_cast<const char *>(bytes_ + pos_), n);
         pos_ += n;
         return s;
     }
@@ -34,13 +40,14 @@ public:
         return n;
     }
     void need(uint64_t n, const char *what) {
-        if (n > bytes_.size() - pos_) fail(std::string("truncated while reading ") + what);
+        if (n > size_ - pos_) fail(std::string("truncated while reading ") + what);
     }
     [[noreturn]] void fail(const std::string &why) const { throw GmatError(file_ + ": not a valid GGUF file: " + why); }
     uint64_t position() const { return pos_; }
 
 private:
-    const std::vector<uint8_t> &bytes_;
+    const uint8_t *bytes_;
+    uint64_t size_;
     const std::string &file_;
     uint64_t pos_ = 0;
 };
@@ -105,15 +112,38 @@ bool GgufReader::looks_like_gguf(const std::filesystem::path &file) {
     return in && std::memcmp(magic, "GGUF", 4) == 0;
 }
 
-GgufReader::GgufReader(const std::filesystem::path &file) : file_(file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw GmatError(file.string() + ": cannot open for reading");
-    bytes_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+GgufReader::~GgufReader() = default;
+
+GgufReader::MappedFile::MappedFile(const std::filesystem::path &file) {
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw GmatError(file.string() + ": cannot open for reading: " + std::strerror(errno));
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        throw GmatError(file.string() + ": not a regular file");
+    }
+    size = static_cast<uint64_t>(st.st_size);
+    if (size > 0) {
+        void *p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (p == MAP_FAILED) {
+            ::close(fd);
+            throw GmatError(file.string() + ": cannot map for reading: " + std::strerror(errno));
+        }
+        data = static_cast<const uint8_t *>(p);
+    }
+    ::close(fd);
+}
+
+GgufReader::MappedFile::~MappedFile() {
+    if (data) ::munmap(const_cast<uint8_t *>(data), size);
+}
+
+GgufReader::GgufReader(const std::filesystem::path &file) : file_(file), map_(std::make_unique<MappedFile>(file)) {
     const std::string name = file.string();
-    Cursor c(bytes_, name);
+    Cursor c(map_->data, map_->size, name);
     if (c.read<uint32_t>("magic") != 0x46554747u) c.fail("bad magic");
-    const uint32_t version = c.read<uint32_t>("version");
-    if (version != 2 && version != 3) c.fail("unsupported version " + std::to_string(version));
+    version_ = c.read<uint32_t>("version");
+    if (version_ != 2 && version_ != 3) c.fail("unsupported version " + std::to_string(version_));
     const uint64_t n_tensors = c.count("tensor count");
     const uint64_t n_kv = c.count("key/value count");
     for (uint64_t i = 0; i < n_kv; ++i) {
@@ -134,8 +164,9 @@ GgufReader::GgufReader(const std::filesystem::path &file) : file_(file) {
         t.offset = c.read<uint64_t>("tensor offset");
         tensors_.push_back(std::move(t));
     }
+    alignment_ = alignment;
     data_offset_ = (c.position() + alignment - 1) / alignment * alignment;
-    if (data_offset_ > bytes_.size()) c.fail("data section beyond the end of the file");
+    if (data_offset_ > map_->size) c.fail("data section beyond the end of the file");
 }
 
 std::vector<float> GgufReader::read_f32(const GgufTensorEntry &t) const {
@@ -146,10 +177,10 @@ std::vector<float> GgufReader::read_f32(const GgufTensorEntry &t) const {
         n *= d;
     }
     const uint64_t begin = data_offset_ + t.offset;
-    if (begin > bytes_.size() || n * 4 > bytes_.size() - begin)
+    if (begin > map_->size || n * 4 > map_->size - begin)
         throw GmatError(file_.string() + ": tensor '" + t.name + "' data lies beyond the end of the file");
     std::vector<float> out(n);
-    if (n > 0) std::memcpy(out.data(), bytes_.data() + begin, n * 4); // an empty vector's data() may be null
+    if (n > 0) std::memcpy(out.data(), map_->data + begin, n * 4); // an empty vector's data() may be null
     return out;
 }
 

@@ -1,9 +1,12 @@
 #include "pipeline/export_plan.hpp"
 
+#include "auto/auto_types.hpp"
+
 #include "common/dtype.hpp"
 #include "common/error.hpp"
 #include "pipeline/tensor_types.hpp"
 #include "pipeline/model_metadata.hpp"
+#include "pipeline/provenance.hpp"
 #include "pipeline/recommendations.hpp"
 #include "pipeline/required_importance.hpp"
 
@@ -207,6 +210,7 @@ void check_vocab_size(const ExportPlan &plan, const HfConfig &hf, const Store &s
 
 ExportPlan plan_export(const Store &store, const ExportConfig &config, const std::string &ctx,
                        const PluginRegistry &registry, const ExportPlanOptions &options) {
+    if (is_auto_type(config)) return plan_auto_export(store, config, ctx, registry, options); // resolves, then plans here
     const auto formats = registry.writer_formats();
     if (std::find(formats.begin(), formats.end(), config.target_format) == formats.end())
         registry.create_writer(config.target_format, {}, 1); // throws, listing the formats available
@@ -306,6 +310,7 @@ ExportPlan plan_export(const Store &store, const ExportConfig &config, const std
     assign_shards(plan, options.shard_size_bytes ? options.shard_size_bytes : config.shard_size);
     plan.metadata = model_metadata(store, config, arch, hf, options.allow_unknown_pre_tokenizer);
     attach_importance(plan);
+    add_provenance(plan, store, config, registry);
     return plan;
 }
 

@@ -417,11 +417,49 @@ def part_file_seeds(corpus):
     write(corpus, t, "version_2", part_file(data, version=2))
     write(corpus, t, "huge_length", part_file(data, length=0xFFFFFFF0))
 
+# --- GGUF files (gmat inspect) -----------------------------------------------------
+
+def gguf_model(kvs, tensors, version=3, alignment=32, extra_alignment_key=False):
+    """kvs: [(key, type, packed value)]; tensors: [(name, ne, ggml_type, data bytes)]."""
+    kv = b""
+    if extra_alignment_key:
+        kvs = kvs + [("general.alignment", 4, struct.pack("<I", alignment))]
+    for key, vtype, value in kvs:
+        kv += gguf_string(key) + struct.pack("<I", vtype) + value
+    info, data = b"", b""
+    for name, ne, ggml_type, payload in tensors:
+        data += b"\0" * (-len(data) % alignment)
+        info += gguf_string(name) + struct.pack("<I", len(ne)) + b"".join(struct.pack("<Q", n) for n in ne)
+        info += struct.pack("<IQ", ggml_type, len(data))
+        data += payload
+    head = b"GGUF" + struct.pack("<IQQ", version, len(tensors), len(kvs)) + kv + info
+    return head + b"\0" * (-len(head) % alignment) + data
+
+
+def gguf_file_seeds(corpus):
+    t = "gguf_file"
+    kvs = [("general.architecture", 8, gguf_string("llama")),
+           ("llama.block_count", 4, struct.pack("<I", 1)),
+           ("general.flag", 7, b"\1"),
+           ("tokenizer.ggml.tokens", 9, struct.pack("<IQ", 8, 2) + gguf_string("<s>") + gguf_string("a")),
+           ("tokenizer.ggml.scores", 9, struct.pack("<IQ", 6, 2) + struct.pack("<2f", 0.0, -1.0)),
+           ("gmat.provenance.store_id", 8, gguf_string("0" * 32))]
+    q8_block = struct.pack("<e", 0.5) + bytes(range(32))
+    tensors = [("token_embd.weight", [32, 2], 8, q8_block * 2),
+               ("output_norm.weight", [32], 0, struct.pack("<32f", *([1.0] * 32))),
+               ("blk.0.attn_q.weight", [256, 1], 12, bytes(144))]
+    write(corpus, t, "small_model", gguf_model(kvs, tensors))
+    write(corpus, t, "alignment_64_v2", gguf_model(kvs[:2], tensors[:2], version=2, alignment=64, extra_alignment_key=True))
+    write(corpus, t, "split_shard", gguf_model([("split.no", 2, struct.pack("<H", 0)), ("split.count", 2, struct.pack("<H", 2)),
+                                               ("split.tensors.count", 5, struct.pack("<i", 3))], tensors[1:2]))
+    write(corpus, t, "unknown_type", gguf_model(kvs[:1], [("x.weight", [4, 4], 99, bytes(64))]))
+    write(corpus, t, "truncated_data", gguf_model(kvs[:1], tensors)[:-40])
+
 
 def main(argv):
     corpus = argv[1] if len(argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
     for seeds in (safetensors_seeds, tensor_file_seeds, import_config_seeds, export_config_seeds,
-                  store_metadata_seeds, tokenizer_json_seeds, tokenizer_model_seeds, imatrix_seeds, part_file_seeds):
+                  store_metadata_seeds, tokenizer_json_seeds, tokenizer_model_seeds, imatrix_seeds, part_file_seeds, gguf_file_seeds):
         seeds(corpus)
 
 

@@ -1,0 +1,109 @@
+#include "auto/candidate_errors.hpp"
+
+#include "common/dtype.hpp"
+#include "common/error.hpp"
+#include "store/tensor_file_io.hpp"
+
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+
+namespace gmat {
+
+namespace {
+
+// The tensor's rows at `rows` as F32, as the export reads them.
+std::vector<float> read_sample(const Store &store, const ExportPlan &plan, const PlannedTensor &t,
+                               const std::vector<uint64_t> &rows) {
+    std::vector<float> values(rows.size() * t.n_cols);
+    if (t.generated) {
+        for (size_t k = 0; k < rows.size(); ++k)
+            std::copy_n(t.generated->values.begin() + rows[k] * t.n_cols, t.n_cols, values.begin() + k * t.n_cols);
+        return values;
+    }
+    const std::vector<const StoredTensor *> parts = t.parts.empty() ? std::vector<const StoredTensor *>{t.stored} : t.parts;
+    const uint64_t part_rows = std::max<uint64_t>(1, t.n_rows / parts.size());
+    const uint64_t row_bytes = t.n_cols * dtype_size(t.stored->dtype);
+    std::map<size_t, std::unique_ptr<TensorFileReader>> readers;
+    std::vector<uint8_t> raw(row_bytes);
+    for (size_t k = 0; k < rows.size(); ++k) {
+        const uint64_t row = t.permutation.empty() ? rows[k] : t.permutation[rows[k]];
+        const size_t part = static_cast<size_t>(row / part_rows);
+        auto &reader = readers[part];
+        if (!reader) reader = store.open_tensor(*parts[part]);
+        reader->read((row - part * part_rows) * row_bytes, row_bytes, raw.data());
+        convert_to_f32(t.stored->dtype, raw.data(), t.n_cols, values.data() + k * t.n_cols);
+    }
+    if (t.transform_values)
+        plan.architecture_module->transform_values(t.gguf_name, values.data(), values.size(), *plan.hf_config);
+    return values;
+}
+
+CandidateError measure(const QuantType &type, const std::vector<float> &values, uint64_t n_rows, uint64_t n_cols,
+                       const QuantOptions &base, const std::vector<float> *importance) {
+    QuantOptions options = base;
+    if (importance && type.uses_importance()) options.importance = importance->data();
+    std::vector<uint8_t> packed(n_rows * type.row_bytes(n_cols));
+    type.quantize_rows(values.data(), n_rows, n_cols, options, packed.data());
+    std::vector<float> restored(values.size());
+    type.dequantize_rows(packed.data(), n_rows, n_cols, restored.data());
+    double error = 0, energy = 0;
+    for (uint64_t r = 0; r < n_rows; ++r) {
+        double row_error = 0, row_energy = 0;
+        for (uint64_t c = 0; c < n_cols; ++c) {
+            const double w = importance ? (*importance)[c] : 1.0;
+            const double x = values[r * n_cols + c], d = x - restored[r * n_cols + c];
+            row_error += w * d * d;
+            row_energy += w * x * x;
+        }
+        error += row_error;
+        energy += row_energy;
+    }
+    return {&type, energy > 0 ? error / energy : 0.0};
+}
+
+} // namespace
+
+std::vector<uint64_t> sample_row_indices(uint64_t n_rows, uint64_t n_cols) {
+    const uint64_t values = n_rows * n_cols;
+    const uint64_t wanted = std::clamp<uint64_t>(values / 16, 32768, 262144);
+    const uint64_t count = std::clamp<uint64_t>((wanted + n_cols - 1) / std::max<uint64_t>(n_cols, 1), 1, n_rows);
+    std::vector<uint64_t> rows(count);
+    for (uint64_t k = 0; k < count; ++k) rows[k] = ((2 * k + 1) * n_rows) / (2 * count); // evenly spaced, centred
+    return rows;
+}
+
+std::vector<TensorErrors> measure_candidate_errors(const Store &store, const ExportPlan &plan,
+                                                   const std::vector<size_t> &tensors,
+                                                   const std::vector<const QuantType *> &types,
+                                                   const ExportConfig &config) {
+    QuantOptions base;
+    base.strategy = config.scale_optimization == "standard" ? GMAT_SCALE_STANDARD : GMAT_SCALE_TRELLIS;
+    base.trellis_lambda = static_cast<float>(config.trellis_lambda);
+    std::vector<TensorErrors> out(tensors.size());
+    tbb::parallel_for(size_t{0}, tensors.size(), [&](size_t i) {
+        const PlannedTensor &t = plan.tensors[tensors[i]];
+        const std::vector<float> *importance = plan.imatrix ? plan.imatrix->for_tensor(t.gguf_name, t.n_cols) : nullptr;
+        if (importance && importance->size() != t.n_cols) importance = nullptr; // several matrices: unweighted
+        const std::vector<uint64_t> rows = sample_row_indices(t.n_rows, t.n_cols);
+        TensorErrors &e = out[i];
+        e.tensor = tensors[i];
+        e.sampled_rows = rows.size();
+        try {
+            const std::vector<float> values = read_sample(store, plan, t, rows);
+            for (const QuantType *type : types) {
+                if (!type->fits_row(t.n_cols)) continue;
+                if ((type->flags() & GMAT_QUANT_REQUIRES_IMPORTANCE) && !importance) continue;
+                e.candidates.push_back(measure(*type, values, rows.size(), t.n_cols, base, importance));
+            }
+        } catch (const GmatError &error) {
+            throw GmatError("auto: measuring " + t.gguf_name + (t.stored ? " (uuid " + t.stored->uuid + ")" : std::string()) +
+                            ": " + error.what());
+        }
+    });
+    return out;
+}
+
+} // namespace gmat
