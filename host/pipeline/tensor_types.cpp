@@ -73,6 +73,8 @@ const Override *find_override(const std::vector<Override> &overrides, const Plan
 
 std::string float_name(const PlannedTensor &t) {
     if (!t.stored) return "f32";
+    // FP8 / MXFP4 sources: mixes resolve as on llama.cpp's BF16 conversion of the model.
+    if (t.stored->source.encoded()) return "bf16";
     return lower(dtype_name(t.stored->dtype));
 }
 
@@ -112,7 +114,7 @@ MixModel mix_model_of(const ExportPlan &plan, const Architecture &arch, const Hf
 std::vector<std::string> valid_type_names(const PluginRegistry &registry) {
     std::vector<std::string> names{"f32", "f16", "bf16", "q4_0", "q4_1", "q5_0", "q5_1", "q8_0", "q2_k", "q2_k_s",
                                    "q3_k_s", "q3_k_m", "q3_k_l", "q4_k_s", "q4_k_m", "q5_k_s", "q5_k_m", "q6_k",
-                                   "iq4_nl", "iq4_xs"};
+                                   "iq4_nl", "iq4_xs", "mxfp4_moe"};
     for (const QuantType *t : registry.quant_types())
         if (std::find(names.begin(), names.end(), t->name()) == names.end()) names.push_back(t->name());
     return names;

@@ -13,7 +13,7 @@ struct BlockTypeInfo {
     uint32_t elements;
 };
 
-constexpr std::array<BlockTypeInfo, 15> kBlockTypes{{
+constexpr std::array<BlockTypeInfo, 16> kBlockTypes{{
     {BlockType::f32, "f32", 1},
     {BlockType::f16, "f16", 1},
     {BlockType::bf16, "bf16", 1},
@@ -29,6 +29,7 @@ constexpr std::array<BlockTypeInfo, 15> kBlockTypes{{
     {BlockType::q6_k, "q6_k", 256},
     {BlockType::iq4_nl, "iq4_nl", 32},
     {BlockType::iq4_xs, "iq4_xs", 256},
+    {BlockType::mxfp4, "mxfp4", 32},
 }};
 
 const BlockTypeInfo &info_of(BlockType type) { return kBlockTypes[static_cast<size_t>(type)]; }

@@ -24,12 +24,13 @@ enum class BlockType {
     q6_k,
     iq4_nl,
     iq4_xs,
+    mxfp4,
 };
 
 std::string_view block_type_name(BlockType type);
 // Case-insensitive; nullopt for names outside the table above.
 std::optional<BlockType> parse_block_type(std::string_view name);
-// Elements in one block: 1 for floats, 32 for the legacy types and iq4_nl, 256 for k-quants and iq4_xs.
+// Elements in one block: 1 for floats, 32 for the legacy types, iq4_nl and mxfp4, 256 for k-quants and iq4_xs.
 uint32_t block_elements(BlockType type);
 // llama.cpp's ggml_is_quantized: false for f32, f16 and bf16.
 bool is_quantized(BlockType type);

@@ -14,7 +14,7 @@ struct MixInfo {
     BlockType base;
 };
 
-constexpr std::array<MixInfo, 20> kMixes{{
+constexpr std::array<MixInfo, 21> kMixes{{
     {Mix::f32, "f32", 0, BlockType::f32},           {Mix::f16, "f16", 1, BlockType::f16},
     {Mix::bf16, "bf16", 32, BlockType::bf16},       {Mix::q4_0, "q4_0", 2, BlockType::q4_0},
     {Mix::q4_1, "q4_1", 3, BlockType::q4_1},        {Mix::q5_0, "q5_0", 8, BlockType::q5_0},
@@ -25,6 +25,7 @@ constexpr std::array<MixInfo, 20> kMixes{{
     {Mix::q4_k_m, "q4_k_m", 15, BlockType::q4_k},   {Mix::q5_k_s, "q5_k_s", 16, BlockType::q5_k},
     {Mix::q5_k_m, "q5_k_m", 17, BlockType::q5_k},   {Mix::q6_k, "q6_k", 18, BlockType::q6_k},
     {Mix::iq4_nl, "iq4_nl", 25, BlockType::iq4_nl}, {Mix::iq4_xs, "iq4_xs", 30, BlockType::iq4_xs},
+    {Mix::mxfp4_moe, "mxfp4_moe", 38, BlockType::mxfp4},
 }};
 
 const MixInfo &info_of(Mix mix) { return kMixes[static_cast<size_t>(mix)]; }

@@ -31,6 +31,7 @@ enum class Mix {
     q6_k,
     iq4_nl,
     iq4_xs,
+    mxfp4_moe, // expert tensors (3-D) MXFP4, everything else Q8_0
 };
 
 // Case-insensitive; nullopt when the name is not a mix.
