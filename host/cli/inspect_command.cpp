@@ -33,6 +33,23 @@ TensorFileStorage storage_of(const Store &store, const StoredTensor &t) {
     }
 }
 
+// FP8 / MXFP4 tensors kept as shipped: BYTES above holds the data and its scales.
+void print_source_encodings(const Store &store) {
+    size_t n = 0;
+    uint64_t bytes = 0, f32_bytes = 0;
+    for (const auto &t : store.tensors()) {
+        if (!t.source.encoded()) continue;
+        if (n++ == 0) std::cout << "\nSource encodings (data and scales kept as the checkpoint ships them):\n";
+        std::cout << "  " << t.name << ": " << dtype_name(t.dtype) << " [" << shape_string(t.shape) << "], "
+                  << describe_source_layout(t.source) << "; " << t.bytes << " bytes\n";
+        bytes += t.bytes;
+        f32_bytes += 4 * element_count(t.shape);
+    }
+    if (n)
+        std::cout << n << " encoded tensors, " << human_bytes(bytes) << " (" << human_bytes(f32_bytes / 2)
+                  << " as BF16)\n";
+}
+
 void inspect_store(const fs::path &path, bool verify) {
     const LockedStore locked = open_store_for_reading(path, &std::cerr);
     const Store &store = locked.store;
@@ -56,6 +73,7 @@ void inspect_store(const fs::path &path, bool verify) {
     }
     std::cout << "\n" << store.tensors().size() << " tensors, " << bytes << " bytes (" << human_bytes(bytes)
               << "), stored in " << stored << " bytes (" << human_bytes(stored) << ")\n";
+    print_source_encodings(store);
     if (!verify) return;
     const auto problems = store.verify();
     for (const auto &p : problems) std::cout << "CORRUPT: " << p << "\n";

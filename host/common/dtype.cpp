@@ -3,6 +3,7 @@
 #include "common/error.hpp"
 
 #include <array>
+#include <cmath>
 #include <cstring>
 #include <limits>
 
@@ -45,7 +46,32 @@ float half_to_float(uint16_t h) {
     std::memcpy(&f, &bits, 4);
     return f;
 }
+// The 256 values of an 8-bit float format, widened exactly to float.
+template <class Decode> std::array<float, 256> byte_table(Decode decode) {
+    std::array<float, 256> table{};
+    for (unsigned b = 0; b < 256; ++b) table[b] = decode(static_cast<uint8_t>(b));
+    return table;
+}
+
+// OCP FP8 E4M3 ("fn": no infinities; S.1111.111 is NaN), bias 7.
+float e4m3_to_float(uint8_t b) {
+    const float sign = (b & 0x80u) ? -1.0f : 1.0f;
+    const int exponent = (b >> 3) & 0xf, mantissa = b & 7;
+    if (exponent == 15 && mantissa == 7) return std::numeric_limits<float>::quiet_NaN();
+    if (exponent == 0) return sign * std::ldexp(static_cast<float>(mantissa), -9);
+    return sign * std::ldexp(static_cast<float>(8 + mantissa), exponent - 10);
+}
+
+void convert_bytes(const std::array<float, 256> &table, const void *src, size_t n, float *dst) {
+    const auto *in = static_cast<const uint8_t *>(src);
+    for (size_t i = 0; i < n; ++i) dst[i] = table[in[i]];
+}
 } // namespace
+
+float e8m0_to_float(uint8_t b) {
+    if (b == 0xff) return std::numeric_limits<float>::quiet_NaN();
+    return std::ldexp(1.0f, static_cast<int>(b) - 127);
+}
 
 const char *dtype_name(gmat_dtype dtype) {
     for (const auto &row : kDtypes)
@@ -85,6 +111,16 @@ void convert_to_f32(gmat_dtype dtype, const void *src, size_t n, float *dst) {
     case GMAT_DTYPE_F16: {
         const auto *in = static_cast<const uint16_t *>(src);
         for (size_t i = 0; i < n; ++i) dst[i] = half_to_float(in[i]);
+        return;
+    }
+    case GMAT_DTYPE_F8_E4M3: {
+        static const auto table = byte_table(e4m3_to_float);
+        convert_bytes(table, src, n, dst);
+        return;
+    }
+    case GMAT_DTYPE_F8_E5M2: { // the upper byte of a binary16
+        static const auto table = byte_table([](uint8_t b) { return half_to_float(static_cast<uint16_t>(b << 8)); });
+        convert_bytes(table, src, n, dst);
         return;
     }
     default:

@@ -42,11 +42,13 @@ ImportConfig parse_import_config_json(const rapidjson::Value &root, const std::s
     for (rapidjson::SizeType i = 0; i < map.Size(); ++i) {
         const std::string where = context + ": tensor_map[" + std::to_string(i) + "]";
         json::require_object(map[i], where);
-        json::require_only_keys(map[i], {"source", "target", "include"}, where, "a tensor_map entry");
+        json::require_only_keys(map[i], {"source", "target", "include", "source_encoding"}, where, "a tensor_map entry");
         TensorMapping m;
         m.source = json::require_string(json::require_member(map[i], "source", where), where + ".source");
         m.target = json::require_string(json::require_member(map[i], "target", where), where + ".target");
         if (map[i].HasMember("include")) m.include = json::require_bool(map[i]["include"], where + ".include");
+        if (map[i].HasMember("source_encoding"))
+            m.encoding = parse_source_encoding_request(map[i]["source_encoding"], where + ".source_encoding");
         if (!is_uuid(m.target)) throw GmatError(where + ".target: '" + m.target + "' is not a UUID (8-4-4-4-12 hex digits)");
         config.tensor_map.push_back(std::move(m));
     }
@@ -73,6 +75,7 @@ rapidjson::Document import_config_to_json(const ImportConfig &config, rapidjson:
         entry.AddMember("source", rapidjson::Value(m.source.data(), static_cast<rapidjson::SizeType>(m.source.size()), a), a);
         entry.AddMember("target", rapidjson::Value(m.target.data(), static_cast<rapidjson::SizeType>(m.target.size()), a), a);
         entry.AddMember("include", m.include, a);
+        if (m.encoding) entry.AddMember("source_encoding", source_encoding_request_to_json(*m.encoding, a), a);
         map.PushBack(entry, a);
     }
     doc.AddMember("tensor_map", map, a);
@@ -121,8 +124,12 @@ void fill_metadata_from_hf_config(const std::filesystem::path &hf_config, rapidj
 ImportConfig generate_import_config(const SourceReader &reader, const std::filesystem::path &hf_config) {
     ImportConfig config;
     config.source_format = reader.format();
-    for (const auto &t : reader.tensors())
-        config.tensor_map.push_back({t.name, tensor_uuid_for(t.name), is_float_weight_dtype(t.dtype)});
+    if (auto encoded = generate_encoded_mappings(reader, hf_config)) {
+        config.tensor_map = std::move(*encoded);
+    } else {
+        for (const auto &t : reader.tensors())
+            config.tensor_map.push_back({t.name, tensor_uuid_for(t.name), is_float_weight_dtype(t.dtype)});
+    }
     fill_metadata_from_hf_config(hf_config, config.metadata);
     return config;
 }
@@ -131,22 +138,44 @@ void validate_import_config(const ImportConfig &config, const SourceReader &read
     if (config.source_format != reader.format())
         throw GmatError(context + ": source_format is '" + config.source_format + "' but " + reader.path().string() +
                         " was read as '" + reader.format() + "'");
-    std::unordered_map<std::string, const SourceTensor *> by_name;
-    for (const auto &t : reader.tensors()) by_name[t.name] = &t;
+    std::unordered_map<std::string, size_t> index_of;
+    for (size_t i = 0; i < reader.tensors().size(); ++i) index_of[reader.tensors()[i].name] = i;
     std::set<std::string> sources, targets;
+    std::unordered_map<std::string, std::string> companion_of; // companion source -> the entry using it
     for (size_t i = 0; i < config.tensor_map.size(); ++i) {
         const auto &m = config.tensor_map[i];
         const std::string where = context + ": tensor_map[" + std::to_string(i) + "] (source '" + m.source + "')";
-        auto it = by_name.find(m.source);
-        if (it == by_name.end())
+        const auto it = index_of.find(m.source);
+        if (it == index_of.end())
             throw GmatError(where + ": no tensor of that name in " + reader.path().string());
         if (!sources.insert(m.source).second) throw GmatError(where + ": source listed twice");
         std::string target = m.target;
         std::transform(target.begin(), target.end(), target.begin(), ::tolower);
         if (!targets.insert(target).second) throw GmatError(where + ": target UUID " + m.target + " used twice");
-        if (m.include && !is_float_weight_dtype(it->second->dtype))
-            throw GmatError(where + ": dtype " + dtype_name(it->second->dtype) +
-                            " is not supported for weights (F32, F16 and BF16 are); set \"include\": false to skip it");
+        const SourceTensor &src = reader.tensors()[it->second];
+        if (!m.include) continue;
+        if (m.encoding) {
+            const LogicalTensor logical = resolve_logical_tensor(m.source, m.encoding, reader, index_of, where);
+            for (size_t k = 1; k < logical.parts.size(); ++k) {
+                const std::string &name = reader.tensors()[logical.parts[k]].name;
+                const auto [at, fresh] = companion_of.emplace(name, m.source);
+                if (!fresh)
+                    throw GmatError(where + ": source_encoding: '" + name + "' is already the companion of '" + at->second + "'");
+            }
+            continue;
+        }
+        if (!is_float_weight_dtype(src.dtype))
+            throw GmatError(where + ": dtype " + dtype_name(src.dtype) +
+                            " is not supported for weights (F32, F16 and BF16 are; FP8 and MXFP4 weights need a "
+                            "\"source_encoding\" naming their scales, which --generate-config writes from config.json's "
+                            "quantization_config); set \"include\": false to skip it");
+    }
+    for (size_t i = 0; i < config.tensor_map.size(); ++i) {
+        const auto &m = config.tensor_map[i];
+        const auto it = companion_of.find(m.source);
+        if (m.include && it != companion_of.end())
+            throw GmatError(context + ": tensor_map[" + std::to_string(i) + "] (source '" + m.source +
+                            "'): it is the scale companion of '" + it->second + "', not a tensor of its own");
     }
 }
 

@@ -2,11 +2,13 @@
 // UUID, with which storage format, plus model metadata (schema of the seed).
 #pragma once
 
+#include "config/source_encodings.hpp"
 #include "plugins/source_reader.hpp"
 
 #include <rapidjson/document.h>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +18,8 @@ struct TensorMapping {
     std::string source; // source tensor name
     std::string target; // UUID
     bool include = true;
+    // FP8 / MXFP4 weights: how the source's scales go with it (see source_encodings.hpp).
+    std::optional<SourceEncodingRequest> encoding = std::nullopt;
 };
 
 struct ImportConfig {
@@ -45,7 +49,9 @@ void write_import_config(const std::filesystem::path &file, const ImportConfig &
 ImportConfig generate_import_config(const SourceReader &reader, const std::filesystem::path &hf_config);
 
 // Checks config against the opened source: every source tensor exists, names
-// and UUIDs are unique, included tensors are float weights. Errors name the entry.
+// and UUIDs are unique, included tensors are float weights or carry a source
+// encoding whose companions fit, and no companion is also an entry. Errors
+// name the entry.
 void validate_import_config(const ImportConfig &config, const SourceReader &reader, const std::string &context);
 
 } // namespace gmat

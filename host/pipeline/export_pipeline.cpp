@@ -4,6 +4,7 @@
 #include "common/error.hpp"
 #include "common/progress.hpp"
 #include "pipeline/import_pipeline.hpp"
+#include "store/mxfp4_repack.hpp"
 #include "store/tensor_file_io.hpp"
 
 #include <tbb/parallel_pipeline.h>
@@ -99,8 +100,20 @@ void fill_rows(const PlannedTensor &t, const TensorFileReader *reader, uint64_t 
                   values.begin());
         return;
     }
-    thread_local std::vector<uint8_t> raw;
     const gmat_dtype dtype = t.stored->dtype;
+    if (t.stored->source.encoded()) { // FP8 / MXFP4 as shipped: dequantized here, row by row
+        const SourceLayout &layout = t.stored->source;
+        const uint64_t n = row_end - row_begin;
+        if (t.permutation.empty()) {
+            decode_source_rows(layout, dtype, t.stored->shape, *reader, part_row_begin, part_row_begin + n, values.data());
+            return;
+        }
+        for (uint64_t r = row_begin; r < row_end; ++r)
+            decode_source_rows(layout, dtype, t.stored->shape, *reader, t.permutation[r], t.permutation[r] + 1,
+                               values.data() + (r - row_begin) * t.n_cols);
+        return;
+    }
+    thread_local std::vector<uint8_t> raw;
     const uint64_t row_bytes = t.n_cols * dtype_size(dtype);
     if (t.row_blocks.transposed) { // rows of a block are columns of source rows (one block per chunk at most)
         const uint64_t source_cols = t.stored->shape.back(), source_row_bytes = source_cols * dtype_size(dtype);
@@ -141,6 +154,12 @@ void fill_rows(const PlannedTensor &t, const TensorFileReader *reader, uint64_t 
         reader->read(t.permutation[r] * row_bytes, row_bytes, raw.data());
         convert_to_f32(dtype, raw.data(), t.n_cols, values.data() + (r - row_begin) * t.n_cols);
     }
+}
+
+// An MXFP4 source exported as MXFP4: its bytes are repacked, never requantized.
+bool repacks_mxfp4(const PlannedTensor &t) {
+    return t.stored && !t.generated && t.stored->source.scheme == SourceScheme::mxfp4 &&
+           t.type->gguf_type() == kGgufTypeMxfp4 && t.permutation.empty() && !t.transform_values;
 }
 
 std::string type_label(const QuantType &type) {
@@ -198,7 +217,10 @@ void quantize_tensors(const Store &store, const ExportPlan &plan, const ExportCo
                     if (src && !src->reader) {
                         const StoredTensor &part = *parts[chunk->part];
                         src->reader = store.open_tensor(part);
-                        if (!src->reader->encoded()) src->verifier = std::make_unique<PayloadVerifier>(*src->reader);
+                        if (part.source.encoded() && !src->reader->encoded())
+                            src->reader->verify(); // scales are read out of row order: check the whole payload first
+                        else if (!src->reader->encoded())
+                            src->verifier = std::make_unique<PayloadVerifier>(*src->reader);
                     }
                     const uint64_t rows_per_chunk = std::max<uint64_t>(1, kChunkValues / t.n_cols);
                     chunk->row_begin = next_row;
@@ -232,6 +254,13 @@ void quantize_tensors(const Store &store, const ExportPlan &plan, const ExportCo
                         const auto &tensor_sources = sources[chunk->tensor];
                         const TensorFileReader *reader =
                             tensor_sources.empty() ? nullptr : tensor_sources[chunk->part].reader.get();
+                        if (repacks_mxfp4(t)) {
+                            const uint64_t rows = chunk->row_end - chunk->row_begin;
+                            chunk->output.resize(rows * t.type->row_bytes(t.n_cols));
+                            repack_mxfp4_rows(t.stored->source, t.stored->shape, *reader, chunk->part_row_begin,
+                                              chunk->part_row_begin + rows, chunk->output.data());
+                            return chunk;
+                        }
                         fill_rows(t, reader, chunk->row_begin, chunk->row_end, chunk->part_row_begin, values);
                         if (t.transform_values)
                             plan.architecture_module->transform_values(t.gguf_name, values.data(), values.size(),

@@ -82,7 +82,7 @@ void plan_stacked(const StackedParts &stacked, const Architecture &arch, const s
                                 " store tensors but slot " + std::to_string(t.parts.size()) + " has none ('" +
                                 part->name + "' is slot " + std::to_string(index) + ")");
             const StoredTensor *first = t.parts.empty() ? part : t.parts.front();
-            if (part->dtype != first->dtype || part->shape != first->shape)
+            if (part->dtype != first->dtype || part->shape != first->shape || part->source != first->source)
                 throw GmatError(ctx + ": '" + gguf_name + "' stacks '" + first->name + "' (" + dtype_name(first->dtype) +
                                 " [" + shape_string(first->shape) + "]) with '" + part->name + "' (" +
                                 dtype_name(part->dtype) + " [" + shape_string(part->shape) +

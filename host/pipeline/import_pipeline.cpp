@@ -41,7 +41,7 @@ namespace {
 constexpr uint64_t kCopyChunkBytes = 8ull << 20; // per-thread buffer: memory stays flat whatever the model
 
 struct ImportItem {
-    size_t source_index;
+    std::vector<size_t> parts; // reader indexes: the data, then a source encoding's companions
     StoredTensor tensor;
 };
 
@@ -54,13 +54,35 @@ struct TensorSink {
     TensorEncoding encoding = TensorEncoding::raw;
 };
 
+// A companion's scales must be finite and non-zero; fails naming the file,
+// tensor and value.
+void check_scales(const SourceTensor &scales, const std::string &weight, uint64_t offset, const uint8_t *data, uint64_t n) {
+    const size_t size = dtype_size(scales.dtype);
+    const uint64_t count = n / size, bad = first_bad_scale(scales.dtype, data, count);
+    if (bad == count) return;
+    float value = 0;
+    if (scales.dtype == GMAT_DTYPE_U8) value = e8m0_to_float(data[bad]);
+    else convert_to_f32(scales.dtype, data + bad * size, 1, &value);
+    throw GmatError(scales.source_file + ": tensor '" + scales.name + "' (the scales of '" + weight + "'): value #" +
+                    std::to_string(offset / size + bad) + " is " + std::to_string(value) +
+                    "; scales must be finite and non-zero");
+}
+
+// Visits the logical payload: the data tensor's bytes, then each companion's.
 void stream_source(const SourceReader &reader, const ImportItem &item, std::vector<uint8_t> &buffer,
-                   const std::function<void(uint64_t offset, const uint8_t *data, uint64_t n)> &visit) {
+                   const std::function<void(uint64_t offset, const uint8_t *data, uint64_t n)> &visit,
+                   bool check_companions = false) {
     buffer.resize(kCopyChunkBytes);
-    for (uint64_t offset = 0; offset < item.tensor.bytes; offset += kCopyChunkBytes) {
-        const uint64_t n = std::min(kCopyChunkBytes, item.tensor.bytes - offset);
-        reader.read(item.source_index, offset, n, buffer.data());
-        visit(offset, buffer.data(), n);
+    uint64_t logical = 0;
+    for (size_t k = 0; k < item.parts.size(); ++k) {
+        const SourceTensor &part = reader.tensors()[item.parts[k]];
+        for (uint64_t offset = 0; offset < part.n_bytes; offset += kCopyChunkBytes) {
+            const uint64_t n = std::min(kCopyChunkBytes, part.n_bytes - offset);
+            reader.read(item.parts[k], offset, n, buffer.data());
+            if (k > 0 && check_companions) check_scales(part, item.tensor.name, offset, buffer.data(), n);
+            visit(logical + offset, buffer.data(), n);
+        }
+        logical += part.n_bytes;
     }
 }
 
@@ -69,7 +91,8 @@ void stream_source(const SourceReader &reader, const ImportItem &item, std::vect
 bool source_equals_blob(const SourceReader &reader, const ImportItem &item, std::vector<uint8_t> &buffer,
                         const TensorFileReader &blob) {
     const TensorFileHeader &h = blob.header();
-    if (h.dtype != item.tensor.dtype || h.shape != item.tensor.shape || h.payload_bytes != item.tensor.bytes)
+    if (h.dtype != item.tensor.dtype || h.shape != item.tensor.shape || h.payload_bytes != item.tensor.bytes ||
+        h.source != item.tensor.source)
         return false;
     std::vector<uint8_t> stored(std::min<uint64_t>(kCopyChunkBytes, item.tensor.bytes));
     bool same = true;
@@ -93,6 +116,7 @@ void copy_tensor(const SourceReader &reader, const ImportItem &item, const Tenso
     header.shape = item.tensor.shape;
     header.name = item.tensor.name;
     header.payload_bytes = item.tensor.bytes;
+    header.source = item.tensor.source;
     TensorWriteOptions options;
     options.encoding = sink.encoding;
     const StoredTensor *base = sink.base ? sink.base->match(item.tensor) : nullptr;
@@ -105,7 +129,7 @@ void copy_tensor(const SourceReader &reader, const ImportItem &item, const Tenso
     }
     const fs::path file = sink.repository ? temporary_sibling(sink.repository->blob_temporary_target())
                                           : sink.tensors_dir / (item.tensor.uuid + ".gmat");
-    ContentHasher content(item.tensor.dtype, item.tensor.shape);
+    ContentHasher content(item.tensor.dtype, item.tensor.shape, item.tensor.source);
     result = item.tensor;
     bool delta = false; // the writer stores a delta only when some chunk gains from the base
     {
@@ -113,7 +137,7 @@ void copy_tensor(const SourceReader &reader, const ImportItem &item, const Tenso
         stream_source(reader, item, buffer, [&](uint64_t, const uint8_t *data, uint64_t n) {
             writer.append(data, n);
             content.update(data, n);
-        });
+        }, /*check_companions=*/true);
         result.checksum = writer.finish();
         delta = writer.header().encoding == TensorEncoding::zstd_planes_delta;
     }
@@ -133,7 +157,7 @@ void copy_tensor(const SourceReader &reader, const ImportItem &item, const Tenso
             throw;
         }
     }
-    reader.release(item.source_index);
+    for (size_t part : item.parts) reader.release(part);
 }
 
 void copy_model_files(const fs::path &model_dir, const fs::path &store_dir, std::vector<std::string> &copied) {
@@ -166,15 +190,19 @@ std::vector<ImportItem> plan_items(const SourceReader &reader, const ImportConfi
     std::unordered_map<std::string, size_t> index_of;
     for (size_t i = 0; i < reader.tensors().size(); ++i) index_of[reader.tensors()[i].name] = i;
     std::vector<ImportItem> items;
-    for (const auto &m : config.tensor_map) {
+    for (size_t k = 0; k < config.tensor_map.size(); ++k) {
+        const auto &m = config.tensor_map[k];
         if (!m.include) continue;
-        const size_t i = index_of.at(m.source);
-        const SourceTensor &src = reader.tensors()[i];
-        StoredTensor t{m.target, src.name, src.dtype, src.shape, src.n_bytes, 0, {}, {}};
-        if (element_count(t.shape) * dtype_size(t.dtype) != t.bytes)
+        LogicalTensor logical =
+            resolve_logical_tensor(m.source, m.encoding, reader, index_of, "tensor_map[" + std::to_string(k) + "]");
+        const SourceTensor &src = reader.tensors()[logical.parts[0]];
+        StoredTensor t{m.target, logical.name, logical.dtype, logical.shape, logical.bytes, 0, {}, {}, logical.layout};
+        const uint64_t expected = logical.layout.encoded() ? source_payload_bytes(t.source, t.dtype, t.shape)
+                                                           : element_count(t.shape) * dtype_size(t.dtype);
+        if (expected != t.bytes)
             throw GmatError(src.source_file + ": tensor '" + src.name + "' has " + std::to_string(t.bytes) +
-                            " bytes, its shape needs " + std::to_string(element_count(t.shape) * dtype_size(t.dtype)));
-        items.push_back({i, std::move(t)});
+                            " bytes, its shape needs " + std::to_string(expected));
+        items.push_back({std::move(logical.parts), std::move(t)});
     }
     return items;
 }

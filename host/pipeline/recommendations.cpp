@@ -47,13 +47,26 @@ double store_tensor_ratio(const Store &store, const StoredTensor &t) {
     const uint64_t stride = std::max<uint64_t>(1, n_blocks / kMaxSamples);
     const size_t elem = dtype_size(t.dtype);
     std::vector<float> block(kBlock), maxima;
-    std::vector<uint8_t> raw(kBlock * elem);
-    for (uint64_t b = 0; b < n_blocks; b += stride) {
-        reader.read(b * kBlock * elem, raw.size(), raw.data()); // any encoding; sampled blocks decode their chunk once
-        convert_to_f32(t.dtype, raw.data(), kBlock, block.data());
+    auto add_block = [&](const float *values) {
         float m = 0;
-        for (float v : block) m = std::max(m, std::fabs(v));
+        for (uint64_t i = 0; i < kBlock; ++i) m = std::max(m, std::fabs(values[i]));
         maxima.push_back(m);
+    };
+    if (t.source.encoded()) { // FP8 / MXFP4: sampled rows, dequantized whole
+        const uint64_t cols = t.shape.empty() ? 1 : t.shape.back(), rows = cols ? n / cols : 0;
+        const uint64_t row_stride = std::max<uint64_t>(1, rows * (cols / kBlock) / kMaxSamples);
+        std::vector<float> row(cols);
+        for (uint64_t r = 0; r < rows; r += row_stride) {
+            decode_source_rows(t.source, t.dtype, t.shape, reader, r, r + 1, row.data());
+            for (uint64_t c = 0; c + kBlock <= cols; c += kBlock) add_block(row.data() + c);
+        }
+    } else {
+        std::vector<uint8_t> raw(kBlock * elem);
+        for (uint64_t b = 0; b < n_blocks; b += stride) {
+            reader.read(b * kBlock * elem, raw.size(), raw.data()); // any encoding; sampled blocks decode their chunk once
+            convert_to_f32(t.dtype, raw.data(), kBlock, block.data());
+            add_block(block.data());
+        }
     }
     if (maxima.empty()) return 0;
     std::vector<float> sorted = maxima;
@@ -96,7 +109,11 @@ std::vector<TensorRecommendation> recommend_types(const Store &store, const Impo
         char stat[64];
         std::snprintf(stat, sizeof stat, "octave shift %.4f (%s)", r.octave_shift_ratio, r.level.c_str());
         const std::vector<uint64_t> ne(t.shape.rbegin(), t.shape.rend());
-        if (const auto kept = quant_mix::why_kept_unquantized(*name, ne)) {
+        if (const auto kept = quant_mix::why_kept_unquantized(*name, ne); kept && t.source.encoded()) {
+            r.type = "q8_0"; // never an upcast of 8-bit (or 4-bit) source values to 16 or 32 bits
+            r.why = *name + ": " + *kept + ", but its source is " + source_scheme_name(t.source.scheme) +
+                    ": q8_0 keeps its values without upcasting them to BF16/F16 -> q8_0; " + stat;
+        } else if (kept) {
             // llama.cpp never quantizes these (MoE routers, ...): keep the type its converter writes.
             r.type = quant_mix::unquantized_gguf_type(*name, t.shape.size(), quant_mix::lowercase(dtype_name(t.dtype)));
             r.why = *name + ": " + *kept + ", which llama.cpp never quantizes -> " + r.type + "; " + stat;
@@ -106,6 +123,9 @@ std::vector<TensorRecommendation> recommend_types(const Store &store, const Impo
         } else {
             r.why = *name + ": role " + r.role + ", " + stat + " -> " + r.type;
         }
+        if (t.source.encoded())
+            r.why += "; source " + std::string(source_scheme_name(t.source.scheme)) +
+                     ": q8_0 is the natural floor, F16/BF16 would only upcast its 8-bit values";
         out.push_back(std::move(r));
     }
     return out;

@@ -192,6 +192,8 @@ void check_every_key_matches(const std::vector<Override> &overrides, ExportPlan 
 
 std::string float_name(const PlannedTensor &t) {
     if (!t.stored) return "f32";
+    // FP8 / MXFP4 sources: mixes resolve as on llama.cpp's BF16 conversion of the model.
+    if (t.stored->source.encoded()) return "bf16";
     return lower(dtype_name(t.stored->dtype));
 }
 

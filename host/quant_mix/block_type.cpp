@@ -13,7 +13,7 @@ struct BlockTypeInfo {
     uint32_t elements;
 };
 
-constexpr std::array<BlockTypeInfo, 22> kBlockTypes{{
+constexpr std::array<BlockTypeInfo, 23> kBlockTypes{{
     {BlockType::f32, "f32", 1},
     {BlockType::f16, "f16", 1},
     {BlockType::bf16, "bf16", 1},
@@ -36,6 +36,7 @@ constexpr std::array<BlockTypeInfo, 22> kBlockTypes{{
     {BlockType::iq2_s, "iq2_s", 256},
     {BlockType::iq3_xxs, "iq3_xxs", 256},
     {BlockType::iq3_s, "iq3_s", 256},
+    {BlockType::mxfp4, "mxfp4", 32},
 }};
 
 const BlockTypeInfo &info_of(BlockType type) { return kBlockTypes[static_cast<size_t>(type)]; }

@@ -31,12 +31,13 @@ enum class BlockType {
     iq2_s,
     iq3_xxs,
     iq3_s,
+    mxfp4,
 };
 
 std::string_view block_type_name(BlockType type);
 // Case-insensitive; nullopt for names outside the table above.
 std::optional<BlockType> parse_block_type(std::string_view name);
-// Elements in one block: 1 for floats, 32 for the legacy types and iq4_nl, 256 for k-quants and the other i-quants.
+// Elements in one block: 1 for floats, 32 for the legacy types, iq4_nl and mxfp4, 256 for k-quants and the other i-quants.
 uint32_t block_elements(BlockType type);
 // llama.cpp's ggml_is_quantized: false for f32, f16 and bf16.
 bool is_quantized(BlockType type);

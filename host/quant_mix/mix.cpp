@@ -14,7 +14,7 @@ struct MixInfo {
     BlockType base;
 };
 
-constexpr std::array<MixInfo, 30> kMixes{{
+constexpr std::array<MixInfo, 31> kMixes{{
     {Mix::f32, "f32", 0, BlockType::f32},           {Mix::f16, "f16", 1, BlockType::f16},
     {Mix::bf16, "bf16", 32, BlockType::bf16},       {Mix::q4_0, "q4_0", 2, BlockType::q4_0},
     {Mix::q4_1, "q4_1", 3, BlockType::q4_1},        {Mix::q5_0, "q5_0", 8, BlockType::q5_0},
@@ -31,6 +31,7 @@ constexpr std::array<MixInfo, 30> kMixes{{
     {Mix::iq2_s, "iq2_s", 28, BlockType::iq2_xs},     {Mix::iq2_m, "iq2_m", 29, BlockType::iq2_s},
     {Mix::iq3_xxs, "iq3_xxs", 23, BlockType::iq3_xxs}, {Mix::iq3_xs, "iq3_xs", 22, BlockType::iq3_s},
     {Mix::iq3_s, "iq3_s", 26, BlockType::iq3_s},     {Mix::iq3_m, "iq3_m", 27, BlockType::iq3_s},
+    {Mix::mxfp4_moe, "mxfp4_moe", 38, BlockType::mxfp4},
 }};
 
 const MixInfo &info_of(Mix mix) { return kMixes[static_cast<size_t>(mix)]; }

@@ -42,6 +42,7 @@ enum class Mix {
     iq3_xs,
     iq3_s,
     iq3_m,
+    mxfp4_moe, // expert tensors (3-D) MXFP4, everything else Q8_0
 };
 
 // Case-insensitive; nullopt when the name is not a mix.

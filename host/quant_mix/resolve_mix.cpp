@@ -81,6 +81,22 @@ MixChoice kept_as_source(const MixTensor &tensor, const std::string &why) {
     return {type, "not quantized by llama.cpp (" + why + "): keeps source type " + type};
 }
 
+// llama.cpp's MXFP4_MOE: the output head (and a tied embedding) Q8_0, stacked
+// expert tensors (ne[2] > 1) MXFP4, every other quantized tensor Q8_0.
+MixChoice mxfp4_moe_choice(const MixContext &context, const MixTensor &tensor, quant_mix::TensorRole role) {
+    using quant_mix::TensorRole;
+    const bool head = role == TensorRole::output || (context.tied_embeddings && role == TensorRole::token_embd);
+    const bool experts = tensor.ne.size() > 2 && tensor.ne[2] > 1;
+    const BlockType type = !head && experts ? BlockType::mxfp4 : BlockType::q8_0;
+    const quant_mix::RowFit fit = quant_mix::fit_row(type, tensor.ne[0]);
+    MixChoice choice{std::string(quant_mix::block_type_name(fit.type)),
+                     std::string("mxfp4_moe: ") + (head ? "output head -> q8_0" : experts ? "expert tensor -> mxfp4"
+                                                                                           : "not an expert tensor -> q8_0"),
+                     fit.fell_back};
+    if (fit.fell_back) choice.reason += "; " + fit.reason;
+    return choice;
+}
+
 MixChoice resolve_one(MixContext &context, const MixTensor &tensor) {
     if (auto why = quant_mix::why_kept_unquantized(tensor.name, tensor.ne)) return kept_as_source(tensor, *why);
     const BlockType base = quant_mix::mix_base_type(context.mix);
@@ -90,6 +106,7 @@ MixChoice resolve_one(MixContext &context, const MixTensor &tensor) {
                 "float mix " + std::string(quant_mix::mix_name(context.mix)) + ": every 2-D weight -> " + base_name};
 
     const quant_mix::TensorRole role = quant_mix::tensor_role(tensor.name);
+    if (context.mix == Mix::mxfp4_moe) return mxfp4_moe_choice(context, tensor, role);
     const quant_mix::RuleInput input{context.mix,  context.model, tensor.name,
                                      tensor.ne[0], role,          context.tied_embeddings};
     const quant_mix::RuleChoice rule = quant_mix::choose_by_mix_rules(input, context.counters);

@@ -7,13 +7,18 @@
 
 namespace gmat {
 
-ContentHasher::ContentHasher(gmat_dtype dtype, const std::vector<uint64_t> &shape) : state_(XXH3_createState()) {
+ContentHasher::ContentHasher(gmat_dtype dtype, const std::vector<uint64_t> &shape, const SourceLayout &source)
+    : state_(XXH3_createState()) {
     if (!state_) throw GmatError("cannot allocate an XXH3 state");
     XXH3_128bits_reset(state_);
     // Fixed-width little-endian fields, so [2, 3] and [23] never hash alike.
     const uint64_t prefix[2] = {static_cast<uint64_t>(dtype), static_cast<uint64_t>(shape.size())};
     XXH3_128bits_update(state_, prefix, sizeof prefix);
     XXH3_128bits_update(state_, shape.data(), shape.size() * sizeof(uint64_t));
+    if (source.encoded()) {
+        const std::vector<uint8_t> layout = encode_source_layout(source);
+        XXH3_128bits_update(state_, layout.data(), layout.size());
+    }
 }
 
 ContentHasher::~ContentHasher() { XXH3_freeState(state_); }

@@ -1,8 +1,11 @@
-// The content id of a tensor: XXH3-128 over its dtype, shape and logical
+// The content id of a tensor: XXH3-128 over its dtype, shape, source
+// encoding (FP8 / MXFP4 only, so plain tensors keep their ids) and logical
 // (decoded) bytes, as 32 lower-case hex digits. Two tensors with the same id
 // are stored once in a repository; the bytes are still compared before a blob
 // is reused, so a hash collision can never alias two tensors.
 #pragma once
+
+#include "store/source_encoding.hpp"
 
 #include <gmat/abi.h>
 
@@ -16,7 +19,7 @@ namespace gmat {
 
 class ContentHasher {
 public:
-    ContentHasher(gmat_dtype dtype, const std::vector<uint64_t> &shape);
+    ContentHasher(gmat_dtype dtype, const std::vector<uint64_t> &shape, const SourceLayout &source = {});
     ContentHasher(const ContentHasher &) = delete;
     ContentHasher &operator=(const ContentHasher &) = delete;
     ~ContentHasher();

@@ -72,6 +72,7 @@ void write_store_metadata(const fs::path &store_dir, const StoreMetadata &m) {
         entry.AddMember("checksum", rapidjson::Value(checksum_string(t.checksum).c_str(), a), a);
         if (!t.blob.empty()) entry.AddMember("blob", json_string(t.blob, a), a);
         if (!t.base.empty()) entry.AddMember("base", json_string(t.base, a), a);
+        if (t.source.encoded()) entry.AddMember("source_encoding", source_layout_to_json(t.source, a), a);
         tensors.AddMember(rapidjson::Value(t.uuid.data(), static_cast<rapidjson::SizeType>(t.uuid.size()), a), entry, a);
     }
     doc.AddMember("tensor_name_map", name_map, a);
@@ -126,6 +127,11 @@ Store Store::open(const fs::path &dir) {
         t.checksum = parse_checksum(json::require_string(json::require_member(e, "checksum", where), where + ".checksum"), where);
         t.blob = optional_string(e, "blob", where);
         t.base = optional_string(e, "base", where);
+        if (e.HasMember("source_encoding")) {
+            t.source = source_layout_from_json(e["source_encoding"], where + ".source_encoding");
+            const std::string problem = source_layout_problem(t.source, t.dtype, t.shape);
+            if (!problem.empty()) throw GmatError(where + ".source_encoding: " + problem);
+        }
         if (!t.blob.empty() && !is_blob_name(t.blob))
             throw GmatError(where + ".blob: '" + t.blob + "' is not a blob name (32 hex digits)");
         store.metadata_.tensors.push_back(std::move(t));
@@ -182,6 +188,10 @@ std::unique_ptr<TensorFileReader> Store::open_tensor(const StoredTensor &t) cons
     if (name_differs || h.dtype != t.dtype || h.shape != t.shape || h.payload_checksum != t.checksum)
         throw GmatError(tensor_path(t).string() + ": tensor '" + t.name + "' (uuid " + t.uuid + ") does not match " +
                         (dir_ / "metadata.json").string() + " (name, dtype, shape or checksum differ)");
+    if (h.source != t.source)
+        throw GmatError(tensor_path(t).string() + ": tensor '" + t.name + "' (uuid " + t.uuid + ") is stored as " +
+                        describe_source_layout(h.source) + " but " + (dir_ / "metadata.json").string() + " says " +
+                        describe_source_layout(t.source));
     if (t.blob.empty() && h.encoding == TensorEncoding::zstd_planes_delta) attach_standalone_base(*reader, t);
     return reader;
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "config/import_config.hpp"
+#include "store/source_encoding.hpp"
 
 #include <gmat/abi.h>
 
@@ -29,6 +30,7 @@ struct StoredTensor {
     uint64_t checksum = 0;
     std::string blob; // content-addressed blob name in a repository; empty in a standalone store
     std::string base; // delta tensors: the base tensor's uuid (standalone) or blob (repository)
+    SourceLayout source; // FP8 / MXFP4 kept as shipped: shape is logical, bytes = data + companions
 };
 
 struct StoreMetadata {

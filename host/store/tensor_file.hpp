@@ -27,12 +27,22 @@
 //      then the chunks back to back, then the index: one 32-byte entry per
 //      chunk (u64 offset, u32 stored bytes, u32 coding, u64 checksum of the
 //      stored bytes, u64 checksum of the logical bytes; see codec_chunk.hpp).
+// Version 3 (a source encoding, see source_encoding.hpp; any encoding 0-2)
+// shares bytes 0-87 with version 2 (a raw file has stored bytes = payload
+// bytes and chunk bytes 0), then:
+//  88  u32      source encoding bytes (S)
+//  92  u32      zero
+//  96  u64[n]   shape (logical), then the name, then base_ref, then S bytes of
+//      source encoding (scheme, block, companion dtypes and shapes), zero padding.
+//      The payload is the data bytes followed by each companion's bytes.
 // payload bytes and payload checksum always describe the logical (decoded)
 // payload, so checksums, UUIDs and exports do not depend on the encoding.
 // Every byte of a file is covered: header checksum, index checksum, chunk
 // checksums. The file is self-describing: a store can be rebuilt from its
 // tensor files.
 #pragma once
+
+#include "store/source_encoding.hpp"
 
 #include <gmat/abi.h>
 
@@ -59,9 +69,10 @@ struct TensorFileHeader {
     uint64_t index_checksum = 0;
     uint64_t base_checksum = 0; // delta only
     std::string base_ref;       // delta only: where the repository finds the base
+    SourceLayout source;        // version 3: data + scale companions kept as the checkpoint ships them
 };
 
-inline constexpr uint32_t kTensorFileVersion = 2; // the newest this gmat reads
+inline constexpr uint32_t kTensorFileVersion = 3; // the newest this gmat reads
 inline constexpr uint32_t kMaxBaseRefBytes = 4096;
 inline constexpr uint64_t kTensorFileAlignment = 64;
 inline constexpr uint32_t kMaxTensorNameBytes = 4096;

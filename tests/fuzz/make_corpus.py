@@ -66,7 +66,8 @@ def safetensors_seeds(corpus):
 
 # --- .gmat tensor files ----------------------------------------------------
 
-GMAT_DTYPES = {"F32": (0, 4), "F16": (1, 2), "BF16": (2, 2), "I8": (4, 1), "I64": (10, 8)}
+GMAT_DTYPES = {"F32": (0, 4), "F16": (1, 2), "BF16": (2, 2), "I8": (4, 1), "U8": (5, 1), "I64": (10, 8),
+               "F8_E4M3": (13, 1)}
 
 
 def gmat_tensor(name, dtype, shape, payload=None):
@@ -82,6 +83,19 @@ def gmat_tensor(name, dtype, shape, payload=None):
     head = b"GMATTENS" + struct.pack("<IIIIII", 1, header_bytes, dtype_id, 0, len(shape), len(name_bytes))
     head += struct.pack("<QQQ", len(payload), 0, 0)
     head += b"".join(struct.pack("<Q", d) for d in shape) + name_bytes
+    return head + b"\0" * (header_bytes - len(head)) + payload
+
+
+def gmat_source_tensor(name, dtype, shape, layout, payload):
+    """A version 3 raw tensor file (a source encoding: data + companions) with zero checksums."""
+    dtype_id, _ = GMAT_DTYPES[dtype]
+    name_bytes = name.encode()
+    used = 96 + 8 * len(shape) + len(name_bytes) + len(layout)
+    header_bytes = (used + 63) // 64 * 64
+    head = b"GMATTENS" + struct.pack("<IIIIII", 3, header_bytes, dtype_id, 0, len(shape), len(name_bytes))
+    head += struct.pack("<QQQ", len(payload), 0, 0)
+    head += struct.pack("<QIIQQII", len(payload), 0, 0, 0, 0, len(layout), 0)
+    head += b"".join(struct.pack("<Q", d) for d in shape) + name_bytes + layout
     return head + b"\0" * (header_bytes - len(head)) + payload
 
 
@@ -147,7 +161,36 @@ def tensor_file_seeds(corpus):
     write(corpus, t, "long_name", repair + gmat_tensor("n" * 300, "F32", [2]))
     write(corpus, t, "payload_checksum_wrong", b"\x01" + gmat_tensor("w", "F32", [4]))
     write(corpus, t, "no_repair", b"\x00" + gmat_tensor("w", "F32", [4]))
+    write(corpus, t, "fp8_block_scales", repair + gmat_source_tensor(
+        "w", "F8_E4M3", [3, 5], source_layout(1, [2, 4], [("F32", [2, 2])]), bytes(range(15)) + b"\0\0\x80\x3f" * 4))
+    write(corpus, t, "mxfp4_blocks", repair + gmat_source_tensor(
+        "e", "U8", [2, 32], source_layout(2, [1, 32], [("U8", [2, 1])]), bytes(range(32)) + b"\x7f\x80"))
     encoded_tensor_file_seeds(corpus, t)
+
+
+def source_layout(scheme, block, companions):
+    """Source-encoding bytes of a version 3 tensor file header."""
+    out = struct.pack("<4I", scheme, block[0], block[1], len(companions))
+    for dtype, shape in companions:
+        out += struct.pack("<2I", GMAT_DTYPES[dtype][0], len(shape)) + struct.pack(f"<{len(shape)}Q", *shape)
+    return out
+
+
+def source_encoding_seeds(corpus):
+    t = "source_encoding"
+    tail = lambda rows, cols, dtype: struct.pack("<HHB", rows, cols, dtype)  # noqa: E731  dtype 0 = F8_E4M3, 2 = U8
+    write(corpus, t, "fp8_block_partial_edges", b"\x00" + source_layout(1, [96, 96], [("F32", [3, 3])]) + tail(200, 200, 0))
+    write(corpus, t, "fp8_block_bf16_scales", b"\x00" + source_layout(1, [128, 128], [("BF16", [2, 1])]) + tail(256, 64, 1))
+    write(corpus, t, "fp8_per_channel_input_scale", b"\x00" + source_layout(
+        1, [1, 40], [("F32", [30, 1]), ("F32", [1])]) + tail(30, 40, 0))
+    write(corpus, t, "fp8_per_tensor", b"\x00" + source_layout(1, [7, 9], [("F16", [])]) + tail(7, 9, 0))
+    write(corpus, t, "mxfp4_experts", b"\x00" + source_layout(2, [1, 32], [("U8", [2, 5, 2])]) + tail(5, 64, 2))
+    write(corpus, t, "json_layout", b"\x01" + json.dumps(
+        {"scheme": "fp8-block", "block": [128, 128], "companions": [{"dtype": "F32", "shape": [2, 3]}]}).encode())
+    write(corpus, t, "json_request", b"\x01" + json.dumps(
+        {"scheme": "fp8-block", "block": [1, 4096], "scales": "a.weight_scale", "input_scale": "a.input_scale"}).encode())
+    write(corpus, t, "json_mxfp4_request", b"\x01" + json.dumps(
+        {"scheme": "mxfp4", "block": [1, 32], "scales": "e.down_proj_scales"}).encode())
 
 
 # --- configs and store metadata ----------------------------------------------
@@ -174,6 +217,13 @@ def import_config_seeds(corpus):
     write(corpus, t, "bad_uuid", '{"tensor_map": [{"source": "a", "target": "not-a-uuid"}]}')
     write(corpus, t, "escapes", '{"tensor_map": [{"source": "t\\u00e9\\n\\"x\\"", "target": "%s"}], '
                                 '"metadata": {"k": -1.5e-300, "big": 18446744073709551615}}' % UUIDS[2])
+    write(corpus, t, "source_encodings", json.dumps({"tensor_map": [
+        {"source": "w.weight", "target": UUIDS[0], "source_encoding": {
+            "scheme": "fp8-block", "block": [128, 128], "scales": "w.weight_scale_inv"}},
+        {"source": "c.weight", "target": UUIDS[1], "source_encoding": {
+            "scheme": "fp8-block", "block": [1, 4096], "scales": "c.weight_scale", "input_scale": "c.input_scale"}},
+        {"source": "e.down_proj_blocks", "target": UUIDS[2], "source_encoding": {
+            "scheme": "mxfp4", "block": [1, 32], "scales": "e.down_proj_scales"}}]}, indent=2))
 
 
 def export_config_seeds(corpus):
@@ -459,7 +509,8 @@ def gguf_file_seeds(corpus):
 def main(argv):
     corpus = argv[1] if len(argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
     for seeds in (safetensors_seeds, tensor_file_seeds, import_config_seeds, export_config_seeds,
-                  store_metadata_seeds, tokenizer_json_seeds, tokenizer_model_seeds, imatrix_seeds, part_file_seeds, gguf_file_seeds):
+                  store_metadata_seeds, tokenizer_json_seeds, tokenizer_model_seeds, imatrix_seeds, part_file_seeds,
+                  gguf_file_seeds, source_encoding_seeds):
         seeds(corpus)
 
 

@@ -23,7 +23,7 @@ namespace fs = std::filesystem;
 
 const std::vector<std::string> kMainMixes = {"q2_k",   "q2_k_s", "q3_k_s", "q3_k_m", "q3_k_l", "q4_k_s", "q4_k_m",
                                              "q5_k_s", "q5_k_m", "q6_k",   "q4_0",   "q8_0",   "iq4_nl", "iq4_xs"};
-const std::vector<std::string> kFloatAndLegacyMixes = {"f32", "f16", "bf16", "q4_1", "q5_0", "q5_1"};
+const std::vector<std::string> kFloatAndLegacyMixes = {"f32", "f16", "bf16", "q4_1", "q5_0", "q5_1", "mxfp4_moe"};
 // Most need an importance matrix (llama.cpp refuses them without one): see kImatrixCases.
 const std::vector<std::string> kIqMixes = {"iq1_s",   "iq1_m",  "iq2_xxs", "iq2_xs", "iq2_s",
                                            "iq2_m",   "iq3_xxs", "iq3_xs", "iq3_s",  "iq3_m"};
@@ -48,11 +48,11 @@ std::vector<std::string> with(std::vector<std::string> mixes, const std::vector<
 const std::vector<ModelAndMixes> &models_under_test() {
     static const std::vector<ModelAndMixes> models = {
         {dense_llama_with_oddities("llama16_gqa4_oddities", {}), all_mixes()},
-        {dense_llama("llama20_gqa2_tied", {.n_layer = 20, .n_head_kv = 4, .tied = true}), kMainMixes},
+        {dense_llama("llama20_gqa2_tied", {.n_layer = 20, .n_head_kv = 4, .tied = true}), all_mixes()},
         {dense_llama("llama16_embd320_ff272", {.n_embd = 320, .n_ff = 272, .n_vocab = 256}), kMainMixes},
         {dense_llama("llama16_ff320_tied", {.n_ff = 320, .tied = true}), kMainMixes},
-        {moe_llama("llama_moe8", 8, 8), kMainMixes},
-        {moe_llama("llama_moe4", 8, 4), {"q2_k", "q3_k_m", "q4_k_m", "q4_k_s", "iq4_xs"}},
+        {moe_llama("llama_moe8", 8, 8), all_mixes()},
+        {moe_llama("llama_moe4", 8, 4), {"q2_k", "q3_k_m", "q4_k_m", "q4_k_s", "iq4_xs", "mxfp4_moe"}},
         {llama_80_layers("llama80_gqa", 2), {"q2_k", "q3_k_s", "q3_k_m", "q4_k_s", "q4_k_m", "iq4_nl"}},
         {llama_80_layers("llama80_mha", 8), {"q3_k_s", "q4_k_s"}},
         {falcon("falcon16"), kMainMixes},
@@ -206,6 +206,7 @@ TEST(MixNames, LlamaFtypeNumbersMatchLlamaH) {
     EXPECT_EQ(gmat::llama_ftype_of("iq3_xs"), LLAMA_FTYPE_MOSTLY_IQ3_XS);
     EXPECT_EQ(gmat::llama_ftype_of("iq3_s"), LLAMA_FTYPE_MOSTLY_IQ3_S);
     EXPECT_EQ(gmat::llama_ftype_of("iq3_m"), LLAMA_FTYPE_MOSTLY_IQ3_M);
+    EXPECT_EQ(gmat::llama_ftype_of("mxfp4_moe"), LLAMA_FTYPE_MOSTLY_MXFP4_MOE);
 }
 
 } // namespace

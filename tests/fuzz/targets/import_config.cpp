@@ -16,6 +16,11 @@ bool same_mappings(const gmat::ImportConfig &a, const gmat::ImportConfig &b) {
     for (size_t i = 0; i < a.tensor_map.size(); ++i) {
         const auto &x = a.tensor_map[i], &y = b.tensor_map[i];
         if (x.source != y.source || x.target != y.target || x.include != y.include) return false;
+        if (x.encoding.has_value() != y.encoding.has_value()) return false;
+        if (x.encoding && (x.encoding->scheme != y.encoding->scheme || x.encoding->block_rows != y.encoding->block_rows ||
+                           x.encoding->block_cols != y.encoding->block_cols || x.encoding->scales != y.encoding->scales ||
+                           x.encoding->input_scale != y.encoding->input_scale))
+            return false;
     }
     return true;
 }
