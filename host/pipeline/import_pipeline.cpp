@@ -270,7 +270,7 @@ std::vector<std::pair<std::string, uint64_t>> source_files(const SourceReader &r
     std::map<std::string, uint64_t> bytes;
     for (const auto &file : reader.tensors()) bytes.emplace(fs::path(file.source_file).filename().string(), 0);
     for (const auto &item : items)
-        bytes[fs::path(reader.tensors()[item.source_index].source_file).filename().string()] += item.tensor.bytes;
+        bytes[fs::path(reader.tensors()[item.parts.front()].source_file).filename().string()] += item.tensor.bytes;
     return {bytes.begin(), bytes.end()};
 }
 
@@ -285,7 +285,7 @@ std::vector<ImportItem> items_of_part(const SourceReader &reader, const std::vec
     for (size_t i = first; i < end; ++i) mine.insert(files[i].first);
     std::vector<ImportItem> selected;
     for (const auto &item : items)
-        if (mine.contains(fs::path(reader.tensors()[item.source_index].source_file).filename().string()))
+        if (mine.contains(fs::path(reader.tensors()[item.parts.front()].source_file).filename().string()))
             selected.push_back(item);
     return selected;
 }
