@@ -11,11 +11,13 @@
 #include "common/json.hpp"
 #include "pipeline/export_plan.hpp"
 #include "pipeline/import_pipeline.hpp"
+#include "quant_mix/mix_names.hpp"
 #include "store/store.hpp"
 #include "store/tensor_file_io.hpp"
 
 #include <gtest/gtest.h>
 #include <oracle/gguf_file.hpp>
+#include <oracle/quantize_model.hpp>
 #include <reference/reference_scripts.hpp>
 
 #include <cstring>
@@ -23,6 +25,7 @@
 #include <iterator>
 #include <map>
 #include <mutex>
+#include <set>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -282,6 +285,42 @@ TEST(Fp8BlockCheckpoint, Qwen3F32ExportMatchesTheFloat64ForwardOfTheDequantizedW
     const Fp8Model &m = model("block128", {"--method", "fp8", "--block", "128"});
     expect_store_keeps_source(m.store, m.encoded, "_scale_inv", false);
     expect_f32_matches_hf(m.arch);
+}
+
+// A llama.cpp mix exported straight from the FP8 store has, tensor by tensor,
+// the types llama_model_quantize picks on the BF16 GGUF of the same model (the
+// numpy-dequantized checkpoint imported and exported as BF16, as a user of
+// llama.cpp's converter would start from). The q8_0 floor is a recommendation
+// of --generate-config only; an explicit mix is llama.cpp's.
+void expect_mix_like_llama_cpp_on_bf16(const Fp8Model &m, const std::string &mix) {
+    SCOPED_TRACE(mix);
+    const fs::path bf16 = m.dir / "dequantized-bf16.gguf";
+    if (!fs::exists(bf16)) export_in_process(import_store(m.dequantized, m.dir / "dequantized-store", "raw"),
+                                             default_type_config("bf16"), bf16);
+    const fs::path theirs = m.dir / ("llama-" + mix + "-from-bf16.gguf");
+    oracle::quantize_model(bf16, theirs, static_cast<int32_t>(llama_ftype_of(mix)), 2);
+    const auto our_types = gguf_tensor_types(export_model(m.arch, mix));
+    const auto their_types = gguf_tensor_types(theirs);
+    EXPECT_EQ(our_types.size(), their_types.size());
+    std::set<uint32_t> projection_types;
+    for (const auto &[name, type] : their_types) {
+        const auto it = our_types.find(name);
+        if (it == our_types.end()) {
+            ADD_FAILURE() << name << " is missing from our " << mix << " export of the FP8 store";
+            continue;
+        }
+        EXPECT_EQ(it->second, type) << name << ": ggml type of our FP8-store export vs llama_model_quantize's on BF16";
+        for (const auto &[role, hf] : projections())
+            if (name.ends_with("." + role + ".weight")) projection_types.insert(type);
+    }
+    // The mix gives the projections more than one type (q6_k/q5_k on attn_v and ffn_down), so
+    // a floor or a single default type would show.
+    EXPECT_GE(projection_types.size(), 2u) << mix << " gave every projection one type";
+}
+
+TEST(Fp8BlockCheckpoint, Q4KMAndQ3KMResolveAsLlamaCppOnTheBf16ConversionOfTheModel) {
+    const Fp8Model &m = model("block128", {"--method", "fp8", "--block", "128"});
+    for (const std::string mix : {"q4_k_m", "q3_k_m"}) expect_mix_like_llama_cpp_on_bf16(m, mix);
 }
 
 TEST(CompressedTensorsFp8, PerChannelScalesAndInputScaleAreKeptAndF32IsExact) {
