@@ -6,6 +6,7 @@
 #include "common/json.hpp"
 #include "common/progress.hpp"
 #include "repository/locked_store.hpp"
+#include "store/source_encoding.hpp"
 #include "store/store.hpp"
 #include "store/tensor_file_io.hpp"
 
@@ -33,15 +34,25 @@ TensorFileStorage storage_of(const Store &store, const StoredTensor &t) {
     }
 }
 
+// The element type a tensor's values have: its dtype, except an MXFP4 tensor,
+// whose U8 bytes each hold two E2M1 values.
+std::string logical_dtype_name(const StoredTensor &t) {
+    return t.source.scheme == SourceScheme::mxfp4 ? "E2M1" : dtype_name(t.dtype);
+}
+
 // FP8 / MXFP4 tensors kept as shipped: BYTES above holds the data and its scales.
 void print_source_encodings(const Store &store) {
     size_t n = 0;
     uint64_t bytes = 0, f32_bytes = 0;
     for (const auto &t : store.tensors()) {
         if (!t.source.encoded()) continue;
-        if (n++ == 0) std::cout << "\nSource encodings (data and scales kept as the checkpoint ships them):\n";
-        std::cout << "  " << t.name << ": " << dtype_name(t.dtype) << " [" << shape_string(t.shape) << "], "
-                  << describe_source_layout(t.source) << "; " << t.bytes << " bytes\n";
+        if (n++ == 0)
+            std::cout << "\nSource encodings (data and scales kept as the checkpoint ships them; export dequantizes "
+                         "to F32, then converts):\n";
+        const uint64_t data = source_data_bytes(t.source, t.dtype, t.shape);
+        std::cout << "  " << t.name << ": logical " << logical_dtype_name(t) << " [" << shape_string(t.shape)
+                  << "], encoding " << describe_source_layout(t.source) << "; " << t.bytes << " bytes (data " << data
+                  << ", scales " << t.bytes - data << ")\n";
         bytes += t.bytes;
         f32_bytes += 4 * element_count(t.shape);
     }
@@ -60,12 +71,12 @@ void inspect_store(const fs::path &path, bool verify) {
     std::cout << "Block format: " << store.metadata().config.block_format << "\n";
     std::cout << "Model files:";
     for (const auto &f : store.metadata().model_files) std::cout << " " << f;
-    std::cout << "\n\n" << std::left << std::setw(38) << "UUID" << std::setw(52) << "NAME" << std::setw(6) << "DTYPE"
+    std::cout << "\n\n" << std::left << std::setw(38) << "UUID" << std::setw(52) << "NAME" << std::setw(9) << "DTYPE"
               << std::setw(16) << "SHAPE" << std::setw(14) << "BYTES" << std::setw(12) << "ENCODING" << "STORED\n";
     uint64_t stored = 0;
     for (const auto &t : store.tensors()) {
         const TensorFileStorage storage = storage_of(store, t);
-        std::cout << std::setw(38) << t.uuid << std::setw(52) << t.name << std::setw(6) << dtype_name(t.dtype)
+        std::cout << std::setw(38) << t.uuid << std::setw(52) << t.name << std::setw(9) << logical_dtype_name(t)
                   << std::setw(16) << shape_string(t.shape) << std::setw(14) << t.bytes << std::setw(12)
                   << storage.encoding << storage.stored_bytes << "\n";
         bytes += t.bytes;
