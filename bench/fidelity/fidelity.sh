@@ -16,10 +16,17 @@
 #                        (default: bench/fidelity/prompt.txt)
 #   --threads N          (default: 2)
 #   --max-kl-ratio R     exit 1 when a type's gmat KL exceeds R x llama.cpp's
+#   --max-auto-kl-ratio R  exit 1 when an auto row's KL exceeds R x llama.cpp's
+#                        mix at that size, or is not below gmat's own mix
 #   --work DIR           keep the store and the GGUF files there (default: a
 #                        temporary folder, removed at the end)
 #   --imatrix FILE       pass an importance matrix to gmat's export (llama.cpp's
 #                        side quantizes without one)
+#   --auto LIST          comma-separated mixes: for each, llama.cpp's file of that
+#                        mix is made first and gmat exports `default_type: auto`
+#                        with `target_size` = its size in bytes; the table gets
+#                        a row "auto (MIX size)" against llama.cpp's MIX (and,
+#                        unless --types already lists it, a row for gmat's MIX)
 # Environment: GMAT_BUILD_DIR (default: build/) holds bin/gmat and bin/fidelity_compare.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -32,18 +39,23 @@ strategy=generated
 prompt="$root/bench/fidelity/prompt.txt"
 threads=2
 max_ratio=""
+max_auto_ratio=""
 work=""
 imatrix=""
+auto=""
+types_given=""
 while (($#)); do
   case "$1" in
     --model) model="$2"; shift 2 ;;
-    --types) types="$2"; shift 2 ;;
+    --types) types="$2"; types_given=1; shift 2 ;;
     --strategy) strategy="$2"; shift 2 ;;
     --prompt) prompt="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
     --max-kl-ratio) max_ratio="$2"; shift 2 ;;
+    --max-auto-kl-ratio) max_auto_ratio="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
     --imatrix) imatrix="$2"; shift 2 ;;
+    --auto) auto="$2"; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "fidelity.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
@@ -68,21 +80,36 @@ python="/usr/bin/python3"
 "$gmat" import -m "$model" -o "$work" -q -t "$threads" --force
 store="$work/model.gmat"
 if [[ "$strategy" == generated ]]; then
-  "$gmat" export -m "$store" --generate-config -c "$work/generated.json" -q
+  "$gmat" export -m "$store" --generate-config -c "$work/generated.json" -q >/dev/null
   strategy="$("$python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["quantization"].get("scale_optimization", "standard"))' "$work/generated.json")"
 fi
-export_type() { # export_type TYPE OUT.gguf
-  local config="$work/export-$1.json"
-  echo "{\"quantization\": {\"default_type\": \"$1\", \"scale_optimization\": \"$strategy\"}}" > "$config"
+export_type() { # export_type TYPE OUT.gguf [EXTRA_JSON_MEMBERS]
+  local config="$work/export-$(basename "$2" .gguf).json"
+  echo "{\"quantization\": {\"default_type\": \"$1\", \"scale_optimization\": \"$strategy\"${3-}}}" > "$config"
   "$gmat" export -m "$store" -c "$config" -o "$2" -q -t "$threads" ${imatrix:+--imatrix "$imatrix"}
 }
+rm -f "$work"/llama-*.gguf   # llama.cpp's files of an earlier run in --work are not reused
 export_type f32 "$work/f32.gguf"
 pairs=()
-IFS=',' read -r -a type_list <<< "$types"
+[[ -n "$auto" && -z "$types_given" ]] && types=""
+type_list=()
+[[ -n "$types" ]] && IFS=',' read -r -a type_list <<< "$types"
+auto_list=()
+[[ -n "$auto" ]] && IFS=',' read -r -a auto_list <<< "$auto"
+for m in "${auto_list[@]}"; do  # gmat's own mix of that name, beside auto at its size
+  [[ ",$types," == *",$m,"* ]] || type_list+=("$m")
+done
 for t in "${type_list[@]}"; do
   export_type "$t" "$work/gmat-$t.gguf"
   pairs+=("$t=$work/gmat-$t.gguf")
 done
+if ((${#auto_list[@]})); then
+  "$compare" --f32 "$work/f32.gguf" --work "$work" --threads "$threads" --quantize-only "${auto_list[@]}" > "$work/llama-sizes"
+  while read -r m bytes; do
+    export_type auto "$work/gmat-auto-$m.gguf" ", \"target_size\": $bytes"
+    pairs+=("auto@$m=$work/gmat-auto-$m.gguf")
+  done < "$work/llama-sizes"
+fi
 echo "gmat scale_optimization: $strategy$([[ -n "$imatrix" ]] && echo ", imatrix $imatrix"); $(date -u +%Y-%m-%d)"
 "$compare" --f32 "$work/f32.gguf" --prompt "$prompt" --work "$work" --threads "$threads" \
-  ${max_ratio:+--max-kl-ratio "$max_ratio"} "${pairs[@]}"
+  ${max_ratio:+--max-kl-ratio "$max_ratio"} ${max_auto_ratio:+--max-auto-kl-ratio "$max_auto_ratio"} --reuse-llama "${pairs[@]}"

@@ -6,9 +6,17 @@
 // llama.cpp, with the ratios.
 //
 // Usage: fidelity_compare --f32 F32.gguf --prompt FILE --work DIR [--threads N]
-//                         [--max-kl-ratio R] TYPE=GMAT.gguf...
-// TYPE is a mix name (q4_k_m, iq4_nl, ...). With --max-kl-ratio the exit
-// status is 1 when any type's gmat KL exceeds R times llama.cpp's.
+//                         [--max-kl-ratio R] [--reuse-llama] TYPE=GMAT.gguf...
+//        fidelity_compare --f32 F32.gguf --work DIR [--threads N] --quantize-only TYPE...
+// TYPE is a mix name (q4_k_m, iq4_nl, ...), or LABEL@MIX (e.g. auto@q4_k_m:
+// gmat's file, shown as LABEL, against llama.cpp's MIX). llama.cpp's file of
+// MIX is DIR/llama-MIX.gguf; --quantize-only writes those files and prints
+// "MIX BYTES" per line (so a script can give gmat a budget of that size), and
+// --reuse-llama then reads them instead of quantizing again. With
+// --max-kl-ratio the exit status is 1 when any plain row's gmat KL exceeds R
+// times llama.cpp's; with --max-auto-kl-ratio R when a LABEL@MIX row's KL
+// exceeds R times llama.cpp's MIX or is not below the KL of gmat's own MIX
+// row, when the table has one (list it before the LABEL@MIX row).
 #include "quant_mix/mix_names.hpp"
 
 #include <oracle/llama.hpp>
@@ -22,6 +30,7 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -34,14 +43,17 @@ namespace {
 struct Options {
     fs::path f32, prompt, work;
     int threads = 2;
-    double max_kl_ratio = 0.0; // 0: no check
+    double max_kl_ratio = 0.0;      // 0: no check
+    double max_auto_kl_ratio = 0.0; // 0: no check
+    bool quantize_only = false, reuse_llama = false;
     std::vector<std::pair<std::string, fs::path>> types;
 };
 
 [[noreturn]] void usage(const std::string &error) {
     std::fprintf(stderr,
                  "fidelity_compare: %s\nusage: fidelity_compare --f32 F32.gguf --prompt FILE --work DIR "
-                 "[--threads N] [--max-kl-ratio R] TYPE=GMAT.gguf...\n",
+                 "[--threads N] [--max-kl-ratio R] [--max-auto-kl-ratio R] [--reuse-llama] TYPE=GMAT.gguf...\n"
+                 "       fidelity_compare --f32 F32.gguf --work DIR [--threads N] --quantize-only MIX...\n",
                  error.c_str());
     std::exit(2);
 }
@@ -59,15 +71,20 @@ Options parse(int argc, char **argv) {
         else if (arg == "--work") o.work = value();
         else if (arg == "--threads") o.threads = std::atoi(value().c_str());
         else if (arg == "--max-kl-ratio") o.max_kl_ratio = std::atof(value().c_str());
+        else if (arg == "--max-auto-kl-ratio") o.max_auto_kl_ratio = std::atof(value().c_str());
+        else if (arg == "--quantize-only") o.quantize_only = true;
+        else if (arg == "--reuse-llama") o.reuse_llama = true;
         else if (arg.rfind("--", 0) == 0) usage("unknown option " + arg);
+        else if (o.quantize_only) o.types.emplace_back(arg, fs::path());
         else {
             const auto eq = arg.find('=');
             if (eq == std::string::npos || eq == 0 || eq + 1 == arg.size()) usage("'" + arg + "' is not TYPE=FILE");
             o.types.emplace_back(arg.substr(0, eq), arg.substr(eq + 1));
         }
     }
-    if (o.f32.empty() || o.prompt.empty() || o.work.empty()) usage("--f32, --prompt and --work are required");
-    if (o.types.empty()) usage("no TYPE=GMAT.gguf given");
+    if (o.f32.empty() || o.work.empty() || (o.prompt.empty() && !o.quantize_only))
+        usage("--f32, --prompt and --work are required (--prompt not with --quantize-only)");
+    if (o.types.empty()) usage(o.quantize_only ? "no MIX given" : "no TYPE=GMAT.gguf given");
     if (o.threads < 1) usage("--threads must be at least 1");
     return o;
 }
@@ -122,7 +139,37 @@ Fidelity measure(const fs::path &file, const std::vector<int32_t> &tokens, const
     return f;
 }
 
+// A row of the table: LABEL@MIX compares gmat's file, shown as LABEL, with
+// llama.cpp's MIX; a plain MIX is both.
+struct Row {
+    std::string label, mix;
+    bool plain() const { return label == mix; }
+};
+
+Row row_of(const std::string &type) {
+    const auto at = type.find('@');
+    if (at == std::string::npos) return {type, type};
+    if (at == 0 || at + 1 == type.size()) usage("'" + type + "' is not LABEL@MIX");
+    return {type.substr(0, at) + " (" + type.substr(at + 1) + " size)", type.substr(at + 1)};
+}
+
+fs::path llama_file(const Options &o, const std::string &mix) { return o.work / ("llama-" + mix + ".gguf"); }
+
+void quantize_with_llama(const Options &o, const std::string &mix) {
+    oracle::quantize_model(o.f32, llama_file(o, mix), static_cast<int32_t>(gmat::llama_ftype_of(mix)), o.threads);
+}
+
+int quantize_only(const Options &o) {
+    fs::create_directories(o.work);
+    for (const auto &type : o.types) {
+        quantize_with_llama(o, type.first);
+        std::printf("%s %ju\n", type.first.c_str(), static_cast<uintmax_t>(fs::file_size(llama_file(o, type.first))));
+    }
+    return 0;
+}
+
 int run(const Options &o) {
+    if (o.quantize_only) return quantize_only(o);
     fs::create_directories(o.work);
     oracle::LlamaOptions options;
     options.n_threads = o.threads;
@@ -146,19 +193,29 @@ int run(const Options &o) {
     std::printf("|---|---|---|---|---|---|---|---|---|\n");
     std::fflush(stdout);
     int failures = 0;
+    std::map<std::string, double> gmat_mix_kl; // plain rows' gmat KL, by mix
     for (const auto &[type, gmat_file] : o.types) {
-        const fs::path theirs = o.work / ("llama-" + type + ".gguf");
-        oracle::quantize_model(o.f32, theirs, static_cast<int32_t>(gmat::llama_ftype_of(type)), o.threads);
+        const Row row = row_of(type);
+        const fs::path theirs = llama_file(o, row.mix);
+        if (!o.reuse_llama || !fs::exists(theirs)) quantize_with_llama(o, row.mix);
         const Fidelity ours = measure(gmat_file, tokens, reference, options);
         const Fidelity llama = measure(theirs, tokens, reference, options);
         const double kl_ratio = llama.kl > 0.0 ? ours.kl / llama.kl : (ours.kl > 0.0 ? 1e9 : 1.0);
-        std::printf("| %s | %.6f | %.6f | %.3f | %.1f%% | %.1f%% | %.3f | %.3f | %.4f |\n", type.c_str(), ours.kl,
+        std::printf("| %s | %.6f | %.6f | %.3f | %.1f%% | %.1f%% | %.3f | %.3f | %.4f |\n", row.label.c_str(), ours.kl,
                     llama.kl, kl_ratio, 100.0 * ours.top1, 100.0 * llama.top1, ours.bytes / 1e6, llama.bytes / 1e6,
                     static_cast<double>(ours.bytes) / static_cast<double>(llama.bytes));
         std::fflush(stdout);
-        if (o.max_kl_ratio > 0.0 && !(kl_ratio <= o.max_kl_ratio)) {
+        const double limit = row.plain() ? o.max_kl_ratio : o.max_auto_kl_ratio;
+        if (limit > 0.0 && !(kl_ratio <= limit)) {
             std::fprintf(stderr, "fidelity_compare: %s: gmat's KL %.6f is %.3fx llama.cpp's %.6f (limit %.3fx)\n",
-                         type.c_str(), ours.kl, kl_ratio, llama.kl, o.max_kl_ratio);
+                         row.label.c_str(), ours.kl, kl_ratio, llama.kl, limit);
+            ++failures;
+        }
+        if (row.plain()) gmat_mix_kl[row.mix] = ours.kl;
+        else if (const auto mix = gmat_mix_kl.find(row.mix);
+                 o.max_auto_kl_ratio > 0.0 && mix != gmat_mix_kl.end() && !(ours.kl < mix->second)) {
+            std::fprintf(stderr, "fidelity_compare: %s: KL %.6f is not below gmat's own %s (%.6f)\n",
+                         row.label.c_str(), ours.kl, row.mix.c_str(), mix->second);
             ++failures;
         }
     }

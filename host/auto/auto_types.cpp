@@ -5,7 +5,6 @@
 #include "auto/predicted_file_size.hpp"
 #include "auto/role_weights.hpp"
 #include "common/error.hpp"
-#include "quant_mix/required_imatrix.hpp"
 #include "quant_mix/unquantized_tensors.hpp"
 
 #include <algorithm>
@@ -50,16 +49,6 @@ ExportConfig resolved_profile(const ExportConfig &config, const ExportPlan &base
     return out;
 }
 
-// A type llama.cpp refuses to write without an importance matrix (iq2_xxs,
-// iq3_xxs, ...; or a plugin type flagged so) is a candidate only for a tensor
-// the export's imatrix covers: check_required_importance would refuse the
-// choice otherwise.
-bool usable_without_more_importance(const ExportPlan &base, const PlannedTensor &t, const QuantType &type) {
-    const bool needs = (type.flags() & GMAT_QUANT_REQUIRES_IMPORTANCE) != 0 ||
-                       quant_mix::requires_imatrix(t.gguf_name, type.name(), std::nullopt);
-    return !needs || (base.imatrix && base.imatrix->has(t.gguf_name));
-}
-
 } // namespace
 
 AutoResolution resolve_auto_types(const Store &store, const ExportConfig &config, const std::string &ctx,
@@ -95,7 +84,6 @@ AutoResolution resolve_auto_types(const Store &store, const ExportConfig &config
         const PlannedTensor &t = base.tensors[free[i]];
         const double weight = role_weight(t.gguf_name, tied);
         for (const CandidateError &c : errors[i].candidates) {
-            if (!usable_without_more_importance(base, t, *c.type)) continue;
             options_of[i].push_back({padded(t.n_rows * c.type->row_bytes(t.n_cols), alignment), weight * c.relative_error});
             type_of[i].push_back(c.type);
         }

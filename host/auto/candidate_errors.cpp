@@ -2,6 +2,7 @@
 
 #include "common/dtype.hpp"
 #include "common/error.hpp"
+#include "pipeline/required_importance.hpp"
 #include "store/tensor_file_io.hpp"
 
 #include <tbb/parallel_for.h>
@@ -68,7 +69,7 @@ CandidateError measure(const QuantType &type, const std::vector<float> &values, 
 
 std::vector<uint64_t> sample_row_indices(uint64_t n_rows, uint64_t n_cols) {
     const uint64_t values = n_rows * n_cols;
-    const uint64_t wanted = std::clamp<uint64_t>(values / 16, 32768, 262144);
+    const uint64_t wanted = std::clamp<uint64_t>(values / 64, 16384, 65536);
     const uint64_t count = std::clamp<uint64_t>((wanted + n_cols - 1) / std::max<uint64_t>(n_cols, 1), 1, n_rows);
     std::vector<uint64_t> rows(count);
     for (uint64_t k = 0; k < count; ++k) rows[k] = ((2 * k + 1) * n_rows) / (2 * count); // evenly spaced, centred
@@ -85,6 +86,7 @@ std::vector<TensorErrors> measure_candidate_errors(const Store &store, const Exp
     std::vector<TensorErrors> out(tensors.size());
     tbb::parallel_for(size_t{0}, tensors.size(), [&](size_t i) {
         const PlannedTensor &t = plan.tensors[tensors[i]];
+        const bool covered = plan.imatrix && plan.imatrix->has(t.gguf_name);
         const std::vector<float> *importance = plan.imatrix ? plan.imatrix->for_tensor(t.gguf_name, t.n_cols) : nullptr;
         if (importance && importance->size() != t.n_cols) importance = nullptr; // several matrices: unweighted
         const std::vector<uint64_t> rows = sample_row_indices(t.n_rows, t.n_cols);
@@ -95,7 +97,9 @@ std::vector<TensorErrors> measure_candidate_errors(const Store &store, const Exp
             const std::vector<float> values = read_sample(store, plan, t, rows);
             for (const QuantType *type : types) {
                 if (!type->fits_row(t.n_cols)) continue;
-                if ((type->flags() & GMAT_QUANT_REQUIRES_IMPORTANCE) && !importance) continue;
+                // a type llama.cpp refuses without importance is a candidate only where the imatrix covers
+                // the tensor (check_required_importance would refuse the choice otherwise)
+                if (!covered && needs_importance(t.gguf_name, *type, std::nullopt)) continue;
                 e.candidates.push_back(measure(*type, values, rows.size(), t.n_cols, base, importance));
             }
         } catch (const GmatError &error) {

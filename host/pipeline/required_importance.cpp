@@ -5,13 +5,15 @@
 
 namespace gmat {
 
+bool needs_importance(const std::string &gguf_name, const QuantType &type, std::optional<quant_mix::Mix> mix) {
+    return (type.flags() & GMAT_QUANT_REQUIRES_IMPORTANCE) != 0 || quant_mix::requires_imatrix(gguf_name, type.name(), mix);
+}
+
 void check_required_importance(const ExportPlan &plan, const std::string &default_type, const std::string &ctx) {
     const std::optional<quant_mix::Mix> mix = quant_mix::parse_mix(default_type);
     std::vector<const PlannedTensor *> needing;
     for (const auto &t : plan.tensors) {
-        if (t.shape.size() < 2 || !t.type) continue;
-        const bool plugin_requires = (t.type->flags() & GMAT_QUANT_REQUIRES_IMPORTANCE) != 0;
-        if (plugin_requires || quant_mix::requires_imatrix(t.gguf_name, t.type->name(), mix)) needing.push_back(&t);
+        if (t.shape.size() >= 2 && t.type && needs_importance(t.gguf_name, *t.type, mix)) needing.push_back(&t);
     }
     if (needing.empty()) return;
     const PlannedTensor &first = *needing.front();
