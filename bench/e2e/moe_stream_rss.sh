@@ -68,3 +68,5 @@ printf '{"quantization": {"default_type": "%s", "scale_optimization": "standard"
 read -r seconds rss_kb < "$work/time"
 printf 'DeepSeek-V3-shaped layer pair (22.5 GB of BF16 experts), %s, %s threads: export %.1f s, peak RSS %d MB\n' \
   "$mix" "$threads" "$seconds" $((rss_kb / 1024))
+printf 'store (zstd, on disk): %.1f MB; GGUF: %.2f GB\n' "$(echo "$(du -sb "$work/model.gmat" | cut -f1) / 1000000" | bc -l)" \
+  "$(echo "$(stat -c %s "$work/out.gguf") / 1000000000" | bc -l)"

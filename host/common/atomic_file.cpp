@@ -3,6 +3,8 @@
 #include "common/error.hpp"
 
 #include <atomic>
+#include <cctype>
+#include <cstdlib>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -16,11 +18,39 @@ namespace {
 constexpr std::string_view kTempMarker = ".gmat-tmp-";
 }
 
+const std::string &this_host() {
+    static const std::string host = [] {
+        char buffer[256] = {};
+        if (::gethostname(buffer, sizeof buffer - 1) != 0 || buffer[0] == '\0') return std::string("unknown");
+        std::string name = buffer;
+        for (char &c : name)
+            if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_') c = '_';
+        return name;
+    }();
+    return host;
+}
+
 fs::path temporary_sibling(const fs::path &target) {
     static std::atomic<uint64_t> counter{0};
     const std::string name = "." + target.filename().string() + std::string(kTempMarker) + std::to_string(::getpid()) +
-                             "-" + std::to_string(counter++);
+                             "@" + this_host() + "-" + std::to_string(counter++);
     return target.parent_path() / name;
+}
+
+bool temporary_owner(const std::string &name, const std::string &prefix, long &pid, std::string &host) {
+    if (name.rfind(prefix, 0) != 0) return false;
+    const char *start = name.c_str() + prefix.size();
+    char *end = nullptr;
+    errno = 0;
+    pid = std::strtol(start, &end, 10);
+    if (end == start || errno != 0 || pid <= 0) return false;
+    host.clear();
+    if (*end == '@') {
+        const std::string rest(end + 1);
+        const auto dash = rest.rfind('-');
+        host = rest.substr(0, dash);
+    }
+    return true;
 }
 
 bool is_temporary_name(const fs::path &path) {

@@ -446,10 +446,13 @@ void remove_stale_temporaries(const fs::path &target) {
     if (!fs::is_directory(dir, ec)) return;
     const std::string prefix = "." + target.filename().string() + ".gmat-tmp-";
     for (const auto &entry : fs::directory_iterator(dir, ec)) {
-        const std::string name = entry.path().filename().string();
-        if (name.rfind(prefix, 0) != 0) continue;
-        const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
-        if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove_all(entry.path(), ec);
+        long pid = 0;
+        std::string host;
+        if (!temporary_owner(entry.path().filename().string(), prefix, pid, host)) continue;
+        // Another machine's pid says nothing here (a shared file system): its
+        // temporaries wait for `gmat gc`, which runs when no import does.
+        if (!host.empty() && host != this_host()) continue;
+        if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove_all(entry.path(), ec);
     }
 }
 

@@ -3,7 +3,7 @@
 //   REPO/repository.json                     marks the folder (format, version)
 //   REPO/.lock                               flock: imports shared, gc exclusive
 //   REPO/blobs/<2 hex>/<content id>.gmat     one complete tensor file per content
-//   REPO/blobs/.import.gmat-tmp-<pid>-<n>    a blob being written
+//   REPO/blobs/.import.gmat-tmp-<pid>@<host>-<n>  a blob being written
 //   REPO/models/<name>/model.gmat/           a store whose tensors name blobs
 //
 // Removing a model is `rm -r REPO/models/<name>` then `gmat gc REPO`.

@@ -1,5 +1,7 @@
 // Bad inputs to `gmat import` get errors that name the file and the rule, and
 // never leave a store (or a temporary) behind.
+#include "common/atomic_file.hpp"
+#include <unistd.h>
 #include "import_test_env.hpp"
 
 #include "config/import_config.hpp"
@@ -141,9 +143,34 @@ TEST_F(ImportErrors, ExistingStoreNeedsForce) {
 }
 
 TEST_F(ImportErrors, StaleTemporariesOfDeadRunsAreRemoved) {
-    fs::create_directories(dir_ / "out" / ".model.gmat.gmat-tmp-999999999-0" / "tensors");
+    // a dead run of this machine, and one of a gmat that did not record hosts
+    const fs::path ours = dir_ / "out" / (".model.gmat.gmat-tmp-999999999@" + this_host() + "-0");
+    const fs::path unnamed = dir_ / "out" / ".model.gmat.gmat-tmp-999999998-0";
+    fs::create_directories(ours / "tensors");
+    fs::create_directories(unnamed / "tensors");
     import(hf_ / "model.safetensors");
-    EXPECT_FALSE(fs::exists(dir_ / "out" / ".model.gmat.gmat-tmp-999999999-0"));
+    EXPECT_FALSE(fs::exists(ours));
+    EXPECT_FALSE(fs::exists(unnamed));
+}
+
+TEST_F(ImportErrors, TemporariesOfAnotherMachineAreLeftAlone) {
+    // On a shared file system the pid of another host's import means nothing
+    // here: it may be alive there. Only gc (no import running anywhere) removes it.
+    const fs::path theirs = dir_ / "out" / (".model.gmat.gmat-tmp-999999999@" + this_host() + "_other-0");
+    fs::create_directories(theirs / "tensors");
+    import(hf_ / "model.safetensors");
+    EXPECT_TRUE(fs::exists(theirs));
+}
+
+TEST_F(ImportErrors, TemporaryNamesRecordPidAndHost) {
+    const std::string name = temporary_sibling(dir_ / "x.gguf").filename().string();
+    long pid = 0;
+    std::string host;
+    ASSERT_TRUE(temporary_owner(name, ".x.gguf.gmat-tmp-", pid, host)) << name;
+    EXPECT_EQ(pid, static_cast<long>(::getpid()));
+    EXPECT_EQ(host, this_host());
+    EXPECT_TRUE(is_temporary_name(name));
+    EXPECT_FALSE(temporary_owner(".x.gguf.gmat-tmp-abc", ".x.gguf.gmat-tmp-", pid, host));
 }
 
 } // namespace
