@@ -34,6 +34,11 @@ struct Chunk {
     uint64_t row_begin = 0, row_end = 0;
     bool part_last = false;     // the part's payload is fully read after this chunk
     bool last = false;
+    // Payload bytes of the part this chunk's rows stand for (in proportion to
+    // its rows, as the verifier reads them): their mapped pages are given back
+    // once the chunk is written, so resident memory is the chunks in flight,
+    // not the largest tensor.
+    uint64_t payload_from = 0, payload_to = 0;
     std::vector<uint8_t> output;
 };
 
@@ -229,7 +234,8 @@ void quantize_tensors(const Store &store, const ExportPlan &plan, const ExportCo
                     chunk->row_end = std::min({part_end, matrix_end, next_row + rows_per_chunk});
                     chunk->part_last = chunk->row_end == part_end;
                     chunk->last = chunk->row_end == t.n_rows;
-                    if (src && src->verifier) {
+                    chunk->payload_from = chunk->payload_to = 0;
+                    if (src) {
                         // The part's payload in proportion to the rows done, so a tensor that
                         // reads only some of its source rows (a fused slice) still checks all.
                         const uint64_t payload = parts[chunk->part]->bytes;
@@ -238,8 +244,11 @@ void quantize_tensors(const Store &store, const ExportPlan &plan, const ExportCo
                             return static_cast<uint64_t>(static_cast<unsigned __int128>(row) * payload / rows);
                         };
                         const uint64_t end_row = chunk->part_row_begin + (chunk->row_end - chunk->row_begin);
-                        const uint64_t from = at(chunk->part_row_begin);
-                        src->verifier->update(from, (chunk->part_last ? payload : at(end_row)) - from);
+                        chunk->payload_from = at(chunk->part_row_begin);
+                        chunk->payload_to = chunk->part_last ? payload : at(end_row);
+                    }
+                    if (src && src->verifier) {
+                        src->verifier->update(chunk->payload_from, chunk->payload_to - chunk->payload_from);
                         if (chunk->part_last) src->verifier->finish(); // a corrupt tensor stops the export here
                     }
                     next_row = chunk->row_end;
@@ -288,10 +297,14 @@ void quantize_tensors(const Store &store, const ExportPlan &plan, const ExportCo
                             chunk, [&](Chunk *c) { pool.give_back(c); });
                         sink(chunk->output.data(), chunk->output.size());
                         const PlannedTensor &t = plan.tensors[chunk->tensor];
-                        if (chunk->part_last && !sources[chunk->tensor].empty()) {
+                        if (!sources[chunk->tensor].empty()) {
                             TensorSource &src = sources[chunk->tensor][chunk->part];
-                            if (src.reader) src.reader->release_pages(0, parts_of(t)[chunk->part]->bytes);
-                            src = {};
+                            if (src.reader && !chunk->part_last && chunk->payload_to > chunk->payload_from)
+                                src.reader->release_pages(chunk->payload_from, chunk->payload_to - chunk->payload_from);
+                            if (chunk->part_last) {
+                                if (src.reader) src.reader->release_pages(0, parts_of(t)[chunk->part]->bytes);
+                                src = {};
+                            }
                         }
                         if (!chunk->last) return;
                         sources[chunk->tensor].clear();
