@@ -7,7 +7,8 @@
 // filter leaves the ggml entry out, the gmat entry times ggml itself, the
 // same number of runs). Both sides are timed alike: output buffers allocated
 // before timing, one untimed warm-up run (first-touch page faults, caches),
-// then the mean of the timed runs.
+// then the mean of the timed runs. GMAT_BENCH_CLOCK=cpu measures CPU time
+// instead of wall time (for a loaded machine).
 //
 // Counters: items_per_second = values/s, bytes_per_second = F32 bytes/s,
 // speed_vs_ggml = ggml time / gmat time (> 1: faster than ggml),
@@ -31,6 +32,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <map>
 #include <sstream>
 #include <thread>
@@ -53,11 +55,24 @@ double min_seconds() {
 }
 const double kMinSeconds = min_seconds();
 
-using Clock = std::chrono::steady_clock;
+// Wall time by default; GMAT_BENCH_CLOCK=cpu times the process's CPU time
+// instead (both sides alike), which a machine shared with other work does not
+// inflate (with threads:2 it adds the threads' times: the work, not the wait).
+struct Clock {
+    using time_point = double;
+    static double now() {
+        static const bool cpu = [] {
+            const char *env = std::getenv("GMAT_BENCH_CLOCK");
+            return env != nullptr && std::string(env) == "cpu";
+        }();
+        if (!cpu) return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+        timespec t{};
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+        return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
+    }
+};
 
-double seconds_since(Clock::time_point start) {
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return Clock::now() - start; }
 
 const testing::Matrix &bench_matrix() {
     static const testing::Matrix matrix = testing::heavy_tailed_matrix(kShape.rows, kShape.cols, 42);

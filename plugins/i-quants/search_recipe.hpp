@@ -29,6 +29,9 @@ struct SearchRecipe {
     int refits = 0;      // least-squares refits of the stored scale after fp16 rounding
     int code_radius = 0; // iq4_xs: codes tried on each side of round(s / d)
     TrellisStage trellis;
+    // Without an importance vector, the error weights floor + x^2 / sigma2
+    // (sigma2 the row's mean square; 0 = plain squared error). See README.md.
+    float value_weight_floor = 0.0f;
 };
 
 // lambda is only read for GMAT_SCALE_TRELLIS.

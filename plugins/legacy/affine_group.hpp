@@ -59,6 +59,7 @@ public:
 private:
     void find_extremes() {
         group_range(g_, min_, max_);
+        if (plan_.lambda == 0.0f) return; // the extremes' weights only price clipping
         max_weight_ = weight_at<S, kWeighted>(g_, max_);
         min_weight_ = weight_at<S, kWeighted>(g_, min_);
     }
@@ -196,7 +197,7 @@ private:
 
     const BlockGroup<S> &g_;
     const SearchPlan &plan_;
-    F min_, max_, min_weight_, max_weight_;
+    F min_, max_, min_weight_ = S::zero(), max_weight_ = S::zero();
     F ref_d_, ref_m_, ref_plain_;
     F best_d_, best_m_, best_plain_, best_objective_;
 };

@@ -24,15 +24,21 @@ struct TypeInfo {
     const char *name;
     LevelShape shape;
     float lo, hi;
+    // Without an importance vector the error of x_j weighs floor + x_j^2 / sigma2
+    // (sigma2 the row's mean square). Chosen per type on the fidelity harness
+    // (README.md, "Default weighting"): 3 for q4_1, q5_1 and q8_0 (as the K
+    // searches), 10 for q4_0 and q5_0, whose KL on stories15M rose above
+    // llama.cpp's with 3 (q4_0 1.04x, q5_0 1.01x) and is 0.96x and 0.97x with 10.
+    float value_weight_floor;
 };
 
 template <class Format>
-constexpr TypeInfo info_of() {
-    return {Format::name, Format::shape, Format::lo, Format::hi};
+constexpr TypeInfo info_of(float value_weight_floor) {
+    return {Format::name, Format::shape, Format::lo, Format::hi, value_weight_floor};
 }
 
-constexpr TypeInfo kTypeInfo[kLegacyTypeCount] = {info_of<Q4_0>(), info_of<Q4_1>(), info_of<Q5_0>(),
-                                                  info_of<Q5_1>(), info_of<Q8_0>()};
+constexpr TypeInfo kTypeInfo[kLegacyTypeCount] = {info_of<Q4_0>(10.0f), info_of<Q4_1>(3.0f), info_of<Q5_0>(10.0f),
+                                                  info_of<Q5_1>(3.0f), info_of<Q8_0>(3.0f)};
 
 [[noreturn]] void reject(const TypeInfo &t, const std::string &what) {
     throw sdk::Error(GMAT_ERROR_INVALID_ARGUMENT, std::string(t.name) + ": " + what);
@@ -63,8 +69,9 @@ void quantize_rows(LegacyType type, quant::SimdLevel level, const float *src, ui
     check_params(t, params, n_cols);
     const bool weighted = params.importance != nullptr;
     const SearchPlan plan = make_search_plan(t.shape, t.lo, t.hi, params.strategy, params.trellis_lambda, weighted);
+    const float floor = weighted ? 0.0f : t.value_weight_floor;
     std::vector<float> weights(weighted ? n_cols : 0);
-    const QuantizeJob job{src, n_rows, n_cols, params.importance, weights.data(), &plan, dst};
+    const QuantizeJob job{src, n_rows, n_cols, params.importance, weights.data(), floor, &plan, dst};
     kernels_for(level).quantize[type](job);
 }
 

@@ -18,6 +18,7 @@ struct QuantizeJob {
     uint64_t n_cols;        // a multiple of 32
     const float *importance; // n_cols weights, or nullptr
     float *weights;         // n_cols floats of scratch when importance is set
+    float value_weight_floor; // without importance: weights floor + x^2/sigma2 (0: plain error)
     const SearchPlan *plan;
     void *dst;              // n_rows * n_cols / 32 blocks
 };

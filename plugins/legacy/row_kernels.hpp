@@ -27,6 +27,30 @@ void importance_weights(const float *x, const float *importance, uint64_t n, flo
     }
 }
 
+// Without an importance vector, each value's error weighs
+// floor + x_j^2 / sigma2 (sigma2 the row's mean square; README.md says why).
+// Returns 1 / sigma2, or 0 for a row whose mean square is zero, subnormal or
+// huge (its weights are then all 1).
+template <class S>
+float value_weight_scale(const float *x, uint64_t n) {
+    typename S::F acc = S::zero();
+    for (uint64_t i = 0; i < n; i += 8) {
+        const typename S::F v = S::load(x + i);
+        acc = S::add(acc, S::mul(v, v));
+    }
+    const float sigma2 = S::hsum(acc) / float(n);
+    return sigma2 >= 1.17549435e-38f && sigma2 <= 1e30f ? 1.0f / sigma2 : 0.0f;
+}
+
+// The group's weights from its values: computed in the lanes, no second
+// pass over memory.
+template <class S>
+GMAT_QUANT_INLINE void value_weights(BlockGroup<S> &g, float floor, float inv_sigma2) {
+    const typename S::F base = S::set1(inv_sigma2 > 0.0f ? floor : 1.0f), inv = S::set1(inv_sigma2);
+    GMAT_QUANT_UNROLL
+    for (int j = 0; j < kBlockValues; ++j) g.w[j] = S::add(base, S::mul(S::mul(g.x[j], g.x[j]), inv));
+}
+
 template <class S, class Format, bool kWeighted>
 GMAT_QUANT_INLINE void quantize_group(const BlockGroup<S> &g, const SearchPlan &plan, typename Format::Block *out) {
     if constexpr (Format::shape == LevelShape::symmetric)
@@ -44,8 +68,11 @@ void quantize_rows(const QuantizeJob &job) {
     for (uint64_t r = 0; r < job.n_rows; ++r) {
         const float *x = job.src + r * job.n_cols;
         typename Format::Block *row_out = out + r * blocks_per_row;
-        const bool weighted = job.importance != nullptr;
-        if (weighted) importance_weights<S>(x, job.importance, job.n_cols, job.weights);
+        const bool by_importance = job.importance != nullptr;
+        const bool by_value = !by_importance && job.value_weight_floor > 0.0f;
+        const bool weighted = by_importance || by_value;
+        if (by_importance) importance_weights<S>(x, job.importance, job.n_cols, job.weights);
+        const float inv_sigma2 = by_value ? value_weight_scale<S>(x, job.n_cols) : 0.0f;
         for (uint64_t first = 0; first < blocks_per_row; first += kGroupBlocks) {
             const int count = int(blocks_per_row - first < kGroupBlocks ? blocks_per_row - first : kGroupBlocks);
             const uint64_t offset = first * kBlockValues;
@@ -53,7 +80,8 @@ void quantize_rows(const QuantizeJob &job) {
             // the search is long enough to hide memory latency behind it.
             for (int line = 0; line < kGroupBlocks * kBlockValues * 4 / 64; ++line)
                 __builtin_prefetch(x + offset + 2 * kGroupBlocks * kBlockValues + line * 16);
-            load_group<S>(x + offset, weighted ? job.weights + offset : nullptr, count, group);
+            load_group<S>(x + offset, by_importance ? job.weights + offset : nullptr, count, group);
+            if (by_value) value_weights<S>(group, job.value_weight_floor, inv_sigma2);
             if (weighted)
                 quantize_group<S, Format, true>(group, *job.plan, row_out + first);
             else

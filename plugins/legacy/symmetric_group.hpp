@@ -79,7 +79,7 @@ private:
             }
             extreme_ = S::select(tie, first, extreme_);
         }
-        extreme_weight_ = weight_at<S, kWeighted>(g_, extreme_);
+        if (plan_.lambda != 0.0f) extreme_weight_ = weight_at<S, kWeighted>(g_, extreme_); // prices clipping only
     }
 
     F reference_scale() const {
@@ -148,7 +148,7 @@ private:
 
     const BlockGroup<S> &g_;
     const SearchPlan &plan_;
-    F abs_max_, extreme_, extreme_weight_;
+    F abs_max_, extreme_, extreme_weight_ = S::zero();
     F reference_, reference_plain_;
     F best_, best_plain_, best_objective_;
 };

@@ -204,7 +204,7 @@ TEST_P(QuantTypeConformance, ErrorNoWorseThanGgml) {
         const auto ggml_bytes = ggml_quantize(gguf(), m.values.data(), m.rows, cols_, default_importance());
         const std::vector<float> ggml_values = ggml_dequantize(gguf(), ggml_bytes.data(), m.rows, cols_);
         const double ggml = relative_rmse(m, ggml_values);
-        // Reported, not held: the weighting the K searches minimise (README, Performance).
+        // The value-weighted error the quantizers minimise without an importance matrix (README, Performance).
         const double ours_weighted = relative_value_weighted_rmse(m, ours_values);
         const double ggml_weighted = relative_value_weighted_rmse(m, ggml_values);
         SCOPED_TRACE(m.name + ": relative RMSE ours " + std::to_string(ours) + ", ggml " + std::to_string(ggml) +
@@ -216,6 +216,12 @@ TEST_P(QuantTypeConformance, ErrorNoWorseThanGgml) {
             continue;
         }
         EXPECT_LE(ours, ggml * kSlack);
+        // Held for the types of this repository's legacy, K and IQ4 plugins (issue 15); other plugins' are reported.
+        const std::string &plugin = type().plugin_name();
+        const bool held_weighted = plugin == "legacy" || plugin == "k-quants" || plugin == "i-quants";
+        if (held_weighted && (m.name == "gaussian" || m.name == "heavy_tailed")) {
+            EXPECT_LE(ours_weighted, ggml_weighted * kSlack) << "value-weighted error (3 + x^2/sigma2) above ggml's";
+        }
         if (trellis && (m.name == "gaussian" || m.name == "heavy_tailed")) {
             EXPECT_LT(ours, ggml) << "trellis must beat ggml's reference here";
         }

@@ -76,11 +76,19 @@ void objective_groups(Iq4Type type, const Matrix &x, const std::vector<float> &y
     std::vector<double> w(super);
     for (uint64_t s = 0; s < x.values.size(); s += super) {
         const float *xs = x.values.data() + s;
-        double sigma2 = 0;
-        for (uint64_t j = 0; j < super; ++j) sigma2 += double(xs[j]) * xs[j];
-        sigma2 = 2.0 * sigma2 / double(super);
-        for (uint64_t j = 0; j < super; ++j)
-            w[j] = importance ? importance[(s + j) % x.cols] * std::sqrt(sigma2 + double(xs[j]) * xs[j]) : 1.0;
+        if (importance != nullptr) {
+            double sigma2 = 0;
+            for (uint64_t j = 0; j < super; ++j) sigma2 += double(xs[j]) * xs[j];
+            sigma2 = 2.0 * sigma2 / double(super);
+            for (uint64_t j = 0; j < super; ++j)
+                w[j] = importance[(s + j) % x.cols] * std::sqrt(sigma2 + double(xs[j]) * xs[j]);
+        } else { // the default weighting: 3 + x^2 / (the row's mean square)
+            const float *row = x.values.data() + s / x.cols * x.cols;
+            double sigma2 = 0;
+            for (uint64_t j = 0; j < x.cols; ++j) sigma2 += double(row[j]) * row[j];
+            sigma2 /= double(x.cols);
+            for (uint64_t j = 0; j < super; ++j) w[j] = sigma2 > 0 ? 3.0 + double(xs[j]) * xs[j] / sigma2 : 1.0;
+        }
         for (uint64_t g = 0; g < super; g += group) {
             double err = 0, ref = 0;
             for (uint64_t b = g; b < g + group; b += 32)

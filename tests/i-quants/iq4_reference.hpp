@@ -44,8 +44,9 @@ using gmat::testing::relative_rmse;
 // The objective the iq4 quantizers minimise, relative to the same sum over x:
 //   sum over 32-value blocks of  sum w e^2 + lambda (sum w e)^2 / sum w,
 // e = x - y, w = importance_j * sqrt(sigma2 + x_j^2) with sigma2 twice the
-// mean square of the type's super-block (ggml's weighting), or w = 1
-// without importance. lambda = 0 gives the plain weighted squared error.
+// mean square of the type's super-block (ggml's weighting), or without
+// importance the default w = 3 + x_j^2 / sigma2, sigma2 the row's mean
+// square. lambda = 0 gives the plain weighted squared error.
 double relative_objective(Iq4Type type, const Matrix &x, const std::vector<float> &y, const float *importance,
                           double lambda);
 

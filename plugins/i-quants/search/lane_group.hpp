@@ -93,5 +93,24 @@ void load_weights(const float *importance, Normalisation normalisation, LaneGrou
     g.counted = S::mask_bits(unweighted) == 0xff ? S::eq(S::zero(), S::zero()) : S::gt(weight_sum, S::zero());
 }
 
+// Without an importance vector: w = floor + x^2 / sigma2 in the input's
+// units (sigma2 the row's mean square, in the input's units too), so a lane
+// normalised by 2^-e weighs x^2 * 2^2e / sigma2. w = 1 where sigma2 is zero,
+// subnormal or huge. Every weight is >= 1, so every lane counts.
+template <class S>
+void load_value_weights(float floor, float row_sigma2, LaneGroup<S> &g) {
+    if (!(row_sigma2 >= 1.17549435e-38f && row_sigma2 <= 1e30f)) {
+        for (int i = 0; i < kBlockValues; ++i) g.w[i] = S::set1(1.0f);
+        return;
+    }
+    alignas(32) float factor[8];
+    for (int j = 0; j < 8; ++j) {
+        const double k = double(g.to_original[j]) * double(g.to_original[j]) / double(row_sigma2);
+        factor[j] = k < 3.0e38 ? float(k) : 3.0e38f;
+    }
+    const typename S::F k = S::load(factor), base = S::set1(floor);
+    for (int i = 0; i < kBlockValues; ++i) g.w[i] = S::add(base, S::mul(S::mul(g.x[i], g.x[i]), k));
+}
+
 } // namespace
 } // namespace gmat::iquants
