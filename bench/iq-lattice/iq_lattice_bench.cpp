@@ -1,4 +1,4 @@
-// iq3_s and iq3_xxs quantize time and error, one thread, against
+// iq3_s, iq3_xxs, iq2_s, iq2_xs, iq2_xxs and iq1_s quantize time and error, one thread, against
 // ggml_quantize_chunk on the same matrix in the same process:
 //
 //   gmat_bench_iq_lattice [rows] [cols] [standard|trellis|both] [type]
@@ -11,7 +11,18 @@
 //   speed  ggml's CPU seconds / ours (> 1: we are faster)
 //   error  our error / ggml's: relative RMSE without importance, and with it
 //          the importance-weighted error ggml's imatrix search minimises,
-//          w = importance * sqrt(2 * mean square of the 256-value block + x^2)
+//          w = importance * sqrt(f * mean square of the 256-value block + x^2)
+//          with the type's f (2 for iq3_*, iq2_s, iq1_s; 1 for iq2_xs, iq2_xxs)
+// ggml's iq2_xs, iq2_xxs and iq1_s quantizers need an importance vector: for them
+// the rows without one are skipped.
+#include "iq1s_format.hpp"
+#include "iq1s_kernels.hpp"
+#include "iq2s_format.hpp"
+#include "iq2s_kernels.hpp"
+#include "iq2xs_format.hpp"
+#include "iq2xs_kernels.hpp"
+#include "iq2xxs_format.hpp"
+#include "iq2xxs_kernels.hpp"
 #include "iq3s_format.hpp"
 #include "iq3s_kernels.hpp"
 #include "iq3xxs_format.hpp"
@@ -34,15 +45,25 @@ struct LatticeType {
     const char *name;
     ggml_type ggml;
     size_t block_bytes;
+    double sigma_factor;
+    bool needs_importance;
     void (*quantize)(const float *, uint64_t, uint64_t, const gmat::sdk::QuantParams &, void *);
     void (*dequantize)(const void *, uint64_t, uint64_t, float *);
 };
 
 const LatticeType kTypes[] = {
-    {"iq3_s", GGML_TYPE_IQ3_S, sizeof(gmat::iqlattice::Iq3sBlock), &gmat::iqlattice::quantize_iq3s,
+    {"iq3_s", GGML_TYPE_IQ3_S, sizeof(gmat::iqlattice::Iq3sBlock), 2.0, false, &gmat::iqlattice::quantize_iq3s,
      &gmat::iqlattice::dequantize_iq3s},
-    {"iq3_xxs", GGML_TYPE_IQ3_XXS, sizeof(gmat::iqlattice::Iq3xxsBlock), &gmat::iqlattice::quantize_iq3xxs,
+    {"iq3_xxs", GGML_TYPE_IQ3_XXS, sizeof(gmat::iqlattice::Iq3xxsBlock), 2.0, false, &gmat::iqlattice::quantize_iq3xxs,
      &gmat::iqlattice::dequantize_iq3xxs},
+    {"iq2_s", GGML_TYPE_IQ2_S, sizeof(gmat::iqlattice::Iq2sBlock), 2.0, false, &gmat::iqlattice::quantize_iq2s,
+     &gmat::iqlattice::dequantize_iq2s},
+    {"iq2_xs", GGML_TYPE_IQ2_XS, sizeof(gmat::iqlattice::Iq2xsBlock), 1.0, true, &gmat::iqlattice::quantize_iq2xs,
+     &gmat::iqlattice::dequantize_iq2xs},
+    {"iq2_xxs", GGML_TYPE_IQ2_XXS, sizeof(gmat::iqlattice::Iq2xxsBlock), 1.0, true, &gmat::iqlattice::quantize_iq2xxs,
+     &gmat::iqlattice::dequantize_iq2xxs},
+    {"iq1_s", GGML_TYPE_IQ1_S, sizeof(gmat::iqlattice::Iq1sBlock), 2.0, true, &gmat::iqlattice::quantize_iq1s,
+     &gmat::iqlattice::dequantize_iq1s},
 };
 
 double thread_seconds() {
@@ -73,12 +94,13 @@ std::vector<float> importance(uint64_t cols) {
     return w;
 }
 
-double error(const std::vector<float> &x, const std::vector<float> &y, const float *w, uint64_t cols) {
+double error(const std::vector<float> &x, const std::vector<float> &y, const float *w, uint64_t cols,
+             double sigma_factor) {
     double err = 0, ref = 0;
     for (size_t b = 0; b < x.size(); b += 256) {
         double sumx2 = 0;
         for (size_t i = b; i < b + 256; ++i) sumx2 += double(x[i]) * x[i];
-        const double sigma2 = 2 * sumx2 / 256;
+        const double sigma2 = sigma_factor * sumx2 / 256;
         for (size_t i = b; i < b + 256; ++i) {
             const double weight = w ? w[i % cols] * std::sqrt(sigma2 + double(x[i]) * x[i]) : 1.0;
             err += weight * (double(x[i]) - y[i]) * (double(x[i]) - y[i]);
@@ -95,7 +117,7 @@ int main(int argc, char **argv) {
     const uint64_t cols = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 4096;
     const std::string which = argc > 3 ? argv[3] : "both";
     if (rows == 0 || cols == 0 || cols % 256 != 0 || (which != "standard" && which != "trellis" && which != "both")) {
-        std::fprintf(stderr, "usage: %s [rows] [cols, a multiple of 256] [standard|trellis|both]\n", argv[0]);
+        std::fprintf(stderr, "usage: %s [rows] [cols, a multiple of 256] [standard|trellis|both] [type]\n", argv[0]);
         return 2;
     }
     const std::string only = argc > 4 ? argv[4] : "";
@@ -111,12 +133,13 @@ int main(int argc, char **argv) {
         std::vector<uint8_t> q(rows * cols / 256 * type.block_bytes);
         ggml_quantize_init(type.ggml);
         for (const bool weighted : {false, true}) {
+            if (type.needs_importance && !weighted) continue;
             const float *w = weighted ? imp.data() : nullptr;
             double t0 = thread_seconds();
             ggml_quantize_chunk(type.ggml, x.data(), q.data(), 0, int64_t(rows), int64_t(cols), w);
             const double ggml_s = thread_seconds() - t0;
             ggml_get_type_traits(type.ggml)->to_float(q.data(), y.data(), int64_t(y.size()));
-            const double ggml_err = error(x, y, w, cols);
+            const double ggml_err = error(x, y, w, cols, type.sigma_factor);
             for (const gmat_scale_strategy s : {GMAT_SCALE_STANDARD, GMAT_SCALE_TRELLIS}) {
                 const char *name = s == GMAT_SCALE_STANDARD ? "standard" : "trellis";
                 if (which != "both" && which != name) continue;
@@ -128,7 +151,7 @@ int main(int argc, char **argv) {
                 type.quantize(x.data(), rows, cols, p, q.data());
                 const double ours_s = thread_seconds() - t0;
                 type.dequantize(q.data(), rows, cols, y.data());
-                const double ours_err = error(x, y, w, cols);
+                const double ours_err = error(x, y, w, cols, type.sigma_factor);
                 std::printf("%-8s %-9s %-10s %9.3f %9.3f %7.2fx %10.5f %10.5f %8.4f\n", type.name, name,
                             weighted ? "yes" : "no", ours_s, ggml_s, ggml_s / ours_s, ours_err, ggml_err,
                             ours_err / ggml_err);

@@ -17,7 +17,9 @@
 // "gmat" entries go through the plugin ABI like the CLI does, which includes
 // the SDK adapter's scan of the input for NaN/inf (a full extra pass over
 // memory). For the legacy types, "kernel" entries call the same kernels
-// directly, to show what the kernels themselves cost.
+// directly, to show what the kernels themselves cost. Types that require an
+// importance vector (iq2_xs, iq2_xxs, iq1_s) are left out: this bench
+// quantizes without one; gmat_bench_iq_lattice measures them with one.
 #include "kernel_runners.hpp"
 #include "plugins/plugin_registry.hpp"
 
@@ -247,6 +249,7 @@ int legacy_index(const QuantType &type) {
 
 // <type>/<strategy>/quantize/{ggml,gmat,kernel}/threads:<n>, then <type>/dequantize/...
 void register_type(const QuantType *type, const std::vector<unsigned> &thread_counts) {
+    if (type->flags() & GMAT_QUANT_REQUIRES_IMPORTANCE) return;
     const bool with_ggml = ggml_can_run(type->gguf_type());
     const std::vector<gmat_scale_strategy> strategies =
         type->is_float() ? std::vector{GMAT_SCALE_STANDARD} : std::vector{GMAT_SCALE_STANDARD, GMAT_SCALE_TRELLIS};

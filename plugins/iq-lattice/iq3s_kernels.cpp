@@ -10,28 +10,29 @@
 namespace gmat::iqlattice {
 namespace {
 
+constexpr int kSubBlock = 32, kSubBlocks = 8, kGroup = 4, kGroups = 8;
+
 struct Iq3sFormat {
+    static constexpr int kWidth = kGroup, kScaleValues = kSubBlock, kShifts = 1;
+    static constexpr bool kSigned = false;
+    static constexpr double kSigmaFactor = 2.0;
     static constexpr int kMaxCode = kIq3sMaxCode;
     static constexpr double top_multiplier = 2 * kIq3sMaxCode + 1;
     static constexpr double grid_unit = 1.0; // grid values are 1, 3, ..., 15
     static float sub_scale(float d, int code) { return d * float(1 + 2 * code); }
     static double code_of(double s, double d) { return (s / d - 1) / 2; }
-    static const Lattice &lattice(bool wide) {
+    static const Lattice &lattice(bool wide, int /*shift*/) {
         static constexpr int kLevels[8] = {1, 3, 5, 7, 9, 11, 13, 15};
-        static const Lattice standard(&kIq3sGrid[0][0], kIq3sGridSize, kGroup, kLevels, 8);
-        static const Lattice trellis(&kIq3sGrid[0][0], kIq3sGridSize, kGroup, kLevels, 16);
+        static const Lattice standard(&kIq3sGrid[0][0], kIq3sGridSize, kGroup, kLevels, 8, 8);
+        static const Lattice trellis(&kIq3sGrid[0][0], kIq3sGridSize, kGroup, kLevels, 8, 16);
         return wide ? trellis : standard;
     }
 };
 
 // Magnitudes to search and the sign bits (each value keeps its own sign).
 void fill_input(const float *x, const float *importance, BlockInput &in, uint8_t *signs) {
-    std::memset(signs, 0, kBlock / 8);
-    for (int i = 0; i < kBlock; ++i) {
-        in.a[i] = std::fabs(double(x[i]));
-        if (x[i] < 0) signs[i / 8] |= uint8_t(1u << (i % 8));
-    }
-    fill_weights(x, importance, in);
+    fill_free_signs(x, in, signs);
+    fill_weights(x, importance, Iq3sFormat::kSigmaFactor, kSubBlock, in);
 }
 
 void pack(const uint8_t *signs, const BlockChoice &c, Iq3sBlock &out) {

@@ -14,6 +14,8 @@
 // operations; grid values are 4, 12, 20, 28, 36, 44, 52 and 62.
 #pragma once
 
+#include "sign_codes.hpp"
+
 #include <cstdint>
 
 namespace gmat::iqlattice {
@@ -31,12 +33,5 @@ static_assert(sizeof(Iq3xxsBlock) == 98, "iq3_xxs block must be 98 bytes, as ggm
 
 // The 256 grid points (4 values each), generated from ggml's dequantizer (grids/generate_grids.cpp).
 extern const uint8_t kIq3xxsGrid[kIq3xxsGridSize][4];
-
-// The 8 sign bits a 7-bit sign code stands for (bit 7: the parity of the code).
-constexpr uint8_t sign_bits_of_code(uint32_t code) {
-    uint32_t parity = 0;
-    for (uint32_t c = code & 127; c; c >>= 1) parity ^= c & 1;
-    return uint8_t((code & 127) | (parity << 7));
-}
 
 } // namespace gmat::iqlattice

@@ -10,40 +10,29 @@
 namespace gmat::iqlattice {
 namespace {
 
+constexpr int kSubBlock = 32, kSubBlocks = 8, kGroup = 4, kGroups = 8;
+
 struct Iq3xxsFormat {
+    static constexpr int kWidth = kGroup, kScaleValues = kSubBlock, kShifts = 1;
+    static constexpr bool kSigned = false;
+    static constexpr double kSigmaFactor = 2.0;
     static constexpr int kMaxCode = kIq3xxsMaxCode;
     static constexpr double top_multiplier = (0.5 + kIq3xxsMaxCode) * 0.5;
     static constexpr double grid_unit = 4.0; // grid values 4, 12, ..., 52, 62: four times iq3_s's targets
     static float sub_scale(float d, int code) { return d * (0.5f + float(code)) * 0.5f; }
     static double code_of(double s, double d) { return 2 * s / d - 0.5; }
-    static const Lattice &lattice(bool wide) {
+    static const Lattice &lattice(bool wide, int /*shift*/) {
         static constexpr int kLevels[8] = {4, 12, 20, 28, 36, 44, 52, 62};
-        static const Lattice standard(&kIq3xxsGrid[0][0], kIq3xxsGridSize, kGroup, kLevels, 8);
-        static const Lattice trellis(&kIq3xxsGrid[0][0], kIq3xxsGridSize, kGroup, kLevels, 16);
+        static const Lattice standard(&kIq3xxsGrid[0][0], kIq3xxsGridSize, kGroup, kLevels, 8, 8);
+        static const Lattice trellis(&kIq3xxsGrid[0][0], kIq3xxsGridSize, kGroup, kLevels, 8, 16);
         return wide ? trellis : standard;
     }
 };
 
-// Magnitudes to search and the 7-bit sign code of every 8 values. Codes carry an even
-// number of minus signs: when x has an odd number, the value where a wrong sign costs
-// least (smallest w x^2) keeps the other sign and is searched as -|x|, so the grid
-// picks its smallest level for it.
+// Magnitudes to search and the 7-bit sign code of every 8 values (even parity).
 void fill_input(const float *x, const float *importance, BlockInput &in, uint8_t *codes) {
-    fill_weights(x, importance, in);
-    for (int k = 0; k < kBlock / 8; ++k) {
-        uint32_t bits = 0;
-        int cheapest = 8 * k;
-        for (int i = 8 * k; i < 8 * k + 8; ++i) {
-            in.a[i] = std::fabs(double(x[i]));
-            if (x[i] < 0) bits |= 1u << (i - 8 * k);
-            if (in.w[i] * in.a[i] * in.a[i] < in.w[cheapest] * in.a[cheapest] * in.a[cheapest]) cheapest = i;
-        }
-        if (sign_bits_of_code(bits) != bits) { // odd number of minus signs
-            bits ^= 1u << (cheapest - 8 * k);
-            in.a[cheapest] = -in.a[cheapest];
-        }
-        codes[k] = uint8_t(bits & 127);
-    }
+    fill_weights(x, importance, Iq3xxsFormat::kSigmaFactor, kSubBlock, in);
+    fill_parity_signs(x, in, codes);
 }
 
 void pack(const uint8_t *codes, const BlockChoice &c, Iq3xxsBlock &out) {

@@ -12,28 +12,32 @@ namespace gmat::iqlattice {
 
 class Lattice {
 public:
-    // grid: `size` points of `width` values (4), each value one of `levels`
-    // (8 sorted positive integers); `neighbours`: candidates kept per
-    // off-grid combination.
-    Lattice(const uint8_t *grid, int size, int width, const int *levels, int neighbours);
+    // grid: `size` points of `width` values (4 or 8); the lattice's point i is
+    // mul * grid[i] + add, each value one of the `n_levels` (2..8) sorted
+    // integers `levels`; `neighbours`: candidates kept per off-grid combination.
+    Lattice(const uint8_t *grid, int size, int width, const int *levels, int n_levels, int neighbours);
+    Lattice(const int8_t *grid, int size, int width, int mul, int add, const int *levels, int n_levels,
+            int neighbours);
 
     int width() const { return width_; }
-    const uint8_t *point(int index) const { return grid_ + index * width_; }
+    const int16_t *point(int index) const { return points_.data() + index * width_; }
 
     // The grid index minimising sum w (a - scale * point)^2 for the group's
-    // magnitudes a (>= 0), with inv = 1 / scale.
+    // targets a, with inv = 1 / scale.
     int nearest(const double *a, const double *w, double scale, double inv) const;
 
 private:
-    const uint8_t *grid_;
-    int size_, width_;
+    std::vector<int16_t> points_;
+    int size_, width_, n_levels_;
     int levels_[8];
+    int place_[8]; // key weight of each position: n_levels^j
     double midpoints_[7];
     double first_ = 0, inv_step_ = 0; // inv_step_ > 0: the levels are evenly spaced
     std::vector<int32_t> start_; // per level combination: first candidate in candidates_
     std::vector<uint16_t> candidates_;
 
     int level_of(double v) const;
+    void build(const int *levels, int neighbours);
 };
 
 } // namespace gmat::iqlattice

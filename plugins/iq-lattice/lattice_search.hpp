@@ -1,14 +1,21 @@
-// The block search shared by the 256-value lattice types whose sub-blocks are
-// 32 values in 8 groups of 4 grid values (iq3_s, iq3_xxs): sub-block scales by
-// least squares over trial targets, then the block scale d and each
-// sub-block's code scored exactly at the values ggml decodes (README.md).
+// The block search shared by the 256-value lattice types: sub-blocks of
+// kScaleValues values (one scale code each) in groups of kWidth grid values
+// (iq3_s, iq3_xxs: 32 and 4; iq2_xxs: 32 and 8; iq2_xs, iq2_s: 16 and 8);
+// sub-block scales by least squares over trial targets, then the block scale
+// d and each sub-block's code scored exactly at the values ggml decodes
+// (README.md).
 //
 // A Format provides:
+//   kWidth, kScaleValues           values per grid point, values per scale code
+//   kSigmaFactor                   importance weights use sigma2 = kSigmaFactor * mean square
+//   kShifts, kSigned               lattices per sub-block (iq1_s: 2, its +-0.125 shift, chosen per
+//                                  sub-block), and whether targets are signed values (iq1_s) or
+//                                  magnitudes
 //   kMaxCode                       largest sub-block scale code
 //   float sub_scale(float d, int c)  the decoder's float operations for d and code c
 //   double code_of(double s, double d)  the code (unrounded) whose scale is s
 //   double top_multiplier          sub_scale(d, kMaxCode) / d
-//   const Lattice &lattice(bool wide)
+//   const Lattice &lattice(bool wide, int shift)
 #pragma once
 
 #include "lattice.hpp"
@@ -22,7 +29,8 @@
 
 namespace gmat::iqlattice {
 
-inline constexpr int kBlock = 256, kSubBlock = 32, kSubBlocks = 8, kGroup = 4, kGroups = 8;
+inline constexpr int kBlock = 256;
+inline constexpr int kMaxSubBlocks = 16, kMaxGroups = 8; // per block, per sub-block
 
 // One 256-value block being searched: targets (|x|, or -|x| for a value whose
 // stored sign cannot be its own) and weights.
@@ -33,42 +41,83 @@ struct BlockInput {
 
 struct SubBlockChoice {
     int code = 0;
-    uint16_t index[kGroups] = {};
+    int shift = 0; // which of the format's lattices
+    uint16_t index[kMaxGroups] = {};
     double error = 0;
 };
 
 struct BlockChoice {
     uint16_t d = 0; // fp16 bits; 0 = every value decodes to 0
-    SubBlockChoice sub[kSubBlocks];
+    SubBlockChoice sub[kMaxSubBlocks];
     double error = 0;
 };
 
-// Weights as ggml's importance-aware searches define them (w = 1 without importance);
-// a sub-block whose weights are all zero gets w = 1.
-inline void fill_weights(const float *x, const float *importance, BlockInput &in) {
+// Weights as ggml's importance-aware searches define them, w = importance *
+// sqrt(sigma_factor * mean square + x^2) (w = 1 without importance); a
+// sub-block of `sub_block` values whose weights are all zero gets w = 1.
+inline void fill_weights(const float *x, const float *importance, double sigma_factor, int sub_block,
+                         BlockInput &in) {
     double sumx2 = 0;
     for (int i = 0; i < kBlock; ++i) sumx2 += double(x[i]) * x[i];
-    const double sigma2 = 2 * sumx2 / kBlock;
+    const double sigma2 = sigma_factor * sumx2 / kBlock;
     for (int i = 0; i < kBlock; ++i)
         in.w[i] = importance ? importance[i] * std::sqrt(sigma2 + double(x[i]) * x[i]) : 1.0;
-    for (int ib = 0; ib < kSubBlocks; ++ib) {
+    for (int first = 0; first < kBlock; first += sub_block) {
         double total = 0;
-        for (int i = ib * kSubBlock; i < (ib + 1) * kSubBlock; ++i) total += in.w[i];
+        for (int i = first; i < first + sub_block; ++i) total += in.w[i];
         if (!(total > 0))
-            for (int i = ib * kSubBlock; i < (ib + 1) * kSubBlock; ++i) in.w[i] = 1.0;
+            for (int i = first; i < first + sub_block; ++i) in.w[i] = 1.0;
+    }
+}
+
+// Signs kept as they are (iq3_s, iq2_s): a = |x|, bit k % 8 of signs[k / 8] set for x < 0.
+inline void fill_free_signs(const float *x, BlockInput &in, uint8_t *signs) {
+    for (int i = 0; i < kBlock / 8; ++i) signs[i] = 0;
+    for (int i = 0; i < kBlock; ++i) {
+        in.a[i] = std::fabs(double(x[i]));
+        if (x[i] < 0) signs[i / 8] |= uint8_t(1u << (i % 8));
+    }
+}
+
+// 7-bit sign codes with an even number of minus signs per 8 values (iq3_xxs,
+// iq2_xxs, iq2_xs), as ggml's sign tables define them: when x has an odd
+// number, the value where a wrong sign costs least (smallest w x^2) keeps the
+// other sign and is searched as -|x|, so the grid picks its smallest level
+// for it. Needs in.w filled.
+inline void fill_parity_signs(const float *x, BlockInput &in, uint8_t *codes) {
+    for (int k = 0; k < kBlock / 8; ++k) {
+        uint32_t bits = 0, parity = 0;
+        int cheapest = 8 * k;
+        for (int i = 8 * k; i < 8 * k + 8; ++i) {
+            in.a[i] = std::fabs(double(x[i]));
+            if (x[i] < 0) bits |= 1u << (i - 8 * k), parity ^= 1;
+            if (in.w[i] * in.a[i] * in.a[i] < in.w[cheapest] * in.a[cheapest] * in.a[cheapest]) cheapest = i;
+        }
+        if (parity) {
+            bits ^= 1u << (cheapest - 8 * k);
+            in.a[cheapest] = -in.a[cheapest];
+        }
+        codes[k] = uint8_t(bits & 127);
     }
 }
 
 template <class Format>
 class LatticeSearch {
+    static constexpr int kWidth = Format::kWidth, kSubBlock = Format::kScaleValues;
+    static constexpr int kSubBlocks = kBlock / kSubBlock, kGroups = kSubBlock / kWidth;
+    static_assert(kSubBlocks <= kMaxSubBlocks && kGroups <= kMaxGroups, "sub-block shape too large");
+
 public:
-    LatticeSearch(const BlockInput &in, const SearchOptions &o) : in_(in), o_(o), lat_(Format::lattice(o.wide_lattice)) {}
+    LatticeSearch(const BlockInput &in, const SearchOptions &o) : in_(in), o_(o) {
+        for (int s = 0; s < Format::kShifts; ++s) lat_[s] = &Format::lattice(o.wide_lattice, s);
+    }
 
     BlockChoice run() const {
         double scales[kSubBlocks];
+        int shifts[kSubBlocks];
         double max_scale = 0;
         for (int ib = 0; ib < kSubBlocks; ++ib) {
-            scales[ib] = sub_block_scale(ib);
+            scales[ib] = sub_block_scale(ib, shifts[ib]);
             max_scale = std::max(max_scale, scales[ib]);
         }
         BlockChoice best; // d = 0
@@ -81,7 +130,7 @@ public:
             const uint16_t bits = quant::fp32_to_fp16(float(std::min(max_scale / Format::top_multiplier * factor, 65504.0)));
             if (bits == last_bits || !(quant::fp16_to_fp32(bits) > 0)) continue;
             last_bits = bits;
-            const BlockChoice c = score_block(scales, bits);
+            const BlockChoice c = score_block(scales, shifts, bits);
             if (c.error < best.error) best = c;
         }
         return best;
@@ -90,56 +139,63 @@ public:
 private:
     const BlockInput &in_;
     const SearchOptions &o_;
-    const Lattice &lat_;
+    const Lattice *lat_[2] = {};
 
-    // Snaps the groups of sub-block ib at `scale`; returns sum w q a and sum w q^2.
-    void snap(int ib, double scale, uint16_t *index, double &sumqa, double &sumq2) const {
+    // Snaps the groups of sub-block ib at `scale` on lattice `shift`; returns sum w q a and sum w q^2.
+    void snap(int ib, double scale, int shift, uint16_t *index, double &sumqa, double &sumq2) const {
         sumqa = sumq2 = 0;
         const double inv = 1.0 / scale;
+        const Lattice &lat = *lat_[shift];
         for (int g = 0; g < kGroups; ++g) {
-            const int first = ib * kSubBlock + g * kGroup;
-            const int idx = lat_.nearest(in_.a + first, in_.w + first, scale, inv);
+            const int first = ib * kSubBlock + g * kWidth;
+            const int idx = lat.nearest(in_.a + first, in_.w + first, scale, inv);
             index[g] = uint16_t(idx);
-            const uint8_t *p = lat_.point(idx);
-            for (int j = 0; j < kGroup; ++j) {
+            const int16_t *p = lat.point(idx);
+            for (int j = 0; j < kWidth; ++j) {
                 sumqa += in_.w[first + j] * p[j] * in_.a[first + j];
                 sumq2 += in_.w[first + j] * double(p[j]) * p[j];
             }
         }
     }
 
-    double sub_block_scale(int ib) const {
+    // The least-squares scale of sub-block ib and the lattice (shift) it is best on.
+    double sub_block_scale(int ib, int &best_shift) const {
         double max = 0;
-        for (int i = ib * kSubBlock; i < (ib + 1) * kSubBlock; ++i) max = std::max(max, in_.a[i]);
+        for (int i = ib * kSubBlock; i < (ib + 1) * kSubBlock; ++i)
+            max = std::max(max, Format::kSigned ? std::fabs(in_.a[i]) : in_.a[i]);
+        best_shift = 0;
         if (max == 0) return 0;
         double best_scale = 0, best_score = -1;
-        uint16_t index[kGroups];
-        for (int t = 0; t < o_.targets; ++t) {
-            const double target = o_.target_low + (o_.target_high - o_.target_low) * t / std::max(1, o_.targets - 1);
-            double scale = max / (target * Format::grid_unit);
-            for (int refit = 0; refit <= o_.refits; ++refit) {
-                double sumqa, sumq2;
-                snap(ib, scale, index, sumqa, sumq2);
-                if (!(sumq2 > 0) || !(sumqa > 0)) break;
-                const double score = sumqa * sumqa / sumq2;
-                if (score > best_score) best_score = score, best_scale = sumqa / sumq2;
-                scale = sumqa / sumq2;
+        uint16_t index[kMaxGroups];
+        for (int shift = 0; shift < Format::kShifts; ++shift) {
+            for (int t = 0; t < o_.targets; ++t) {
+                const double target = o_.target_low + (o_.target_high - o_.target_low) * t / std::max(1, o_.targets - 1);
+                double scale = max / (target * Format::grid_unit);
+                for (int refit = 0; refit <= o_.refits; ++refit) {
+                    double sumqa, sumq2;
+                    snap(ib, scale, shift, index, sumqa, sumq2);
+                    if (!(sumq2 > 0) || !(sumqa > 0)) break;
+                    const double score = sumqa * sumqa / sumq2;
+                    if (score > best_score) best_score = score, best_scale = sumqa / sumq2, best_shift = shift;
+                    scale = sumqa / sumq2;
+                }
             }
         }
         return best_scale;
     }
 
     // Exact weighted error of sub-block ib with fp16 scale d and `code`, at the values ggml decodes.
-    SubBlockChoice score_code(int ib, float d, int code) const {
+    SubBlockChoice score_code(int ib, float d, int code, int shift) const {
         SubBlockChoice c;
         c.code = code;
+        c.shift = shift;
         const float db = Format::sub_scale(d, code);
         double sumqa, sumq2;
-        snap(ib, double(db), c.index, sumqa, sumq2);
+        snap(ib, double(db), shift, c.index, sumqa, sumq2);
         for (int g = 0; g < kGroups; ++g) {
-            const uint8_t *p = lat_.point(c.index[g]);
-            for (int j = 0; j < kGroup; ++j) {
-                const int i = ib * kSubBlock + g * kGroup + j;
+            const int16_t *p = lat_[shift]->point(c.index[g]);
+            for (int j = 0; j < kWidth; ++j) {
+                const int i = ib * kSubBlock + g * kWidth + j;
                 const double e = in_.a[i] - double(db * float(p[j]));
                 c.error += in_.w[i] * e * e;
             }
@@ -147,7 +203,8 @@ private:
         return c;
     }
 
-    BlockChoice score_block(const double *scales, uint16_t d_bits) const {
+    // trellis (the wide lattice) also tries the other shift of every sub-block.
+    BlockChoice score_block(const double *scales, const int *shifts, uint16_t d_bits) const {
         BlockChoice block;
         block.d = d_bits;
         const float d = quant::fp16_to_fp32(d_bits);
@@ -155,10 +212,13 @@ private:
             const int centre = std::clamp(int(std::lround(Format::code_of(scales[ib], d))), 0, Format::kMaxCode);
             SubBlockChoice best;
             bool have = false;
-            for (int code = std::max(0, centre - o_.code_radius);
-                 code <= std::min(Format::kMaxCode, centre + o_.code_radius); ++code) {
-                const SubBlockChoice c = score_code(ib, d, code);
-                if (!have || c.error < best.error) best = c, have = true;
+            for (int s = 0; s < Format::kShifts; ++s) {
+                if (s != shifts[ib] && !o_.wide_lattice) continue;
+                for (int code = std::max(0, centre - o_.code_radius);
+                     code <= std::min(Format::kMaxCode, centre + o_.code_radius); ++code) {
+                    const SubBlockChoice c = score_code(ib, d, code, s);
+                    if (!have || c.error < best.error) best = c, have = true;
+                }
             }
             block.sub[ib] = best;
             block.error += best.error;

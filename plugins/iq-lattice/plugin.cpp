@@ -1,5 +1,13 @@
 // The iq-lattice plugin: ggml's low-bit i-quants whose values come from a
-// fixed lattice (grid) of points: iq3_s and iq3_xxs.
+// fixed lattice (grid) of points: iq3_s, iq3_xxs, iq2_s, iq2_xs, iq2_xxs, iq1_s.
+#include "iq1s_format.hpp"
+#include "iq1s_kernels.hpp"
+#include "iq2s_format.hpp"
+#include "iq2s_kernels.hpp"
+#include "iq2xs_format.hpp"
+#include "iq2xs_kernels.hpp"
+#include "iq2xxs_format.hpp"
+#include "iq2xxs_kernels.hpp"
 #include "iq3s_format.hpp"
 #include "iq3s_kernels.hpp"
 #include "iq3xxs_format.hpp"
@@ -10,7 +18,7 @@ namespace {
 using gmat::sdk::QuantKernel;
 
 struct LatticeKernels {
-    static constexpr uint32_t count = 2;
+    static constexpr uint32_t count = 6;
     static const QuantKernel table[count];
 };
 
@@ -27,10 +35,35 @@ const QuantKernel LatticeKernels::table[count] = {
       "scales (3.0625 bits/weight; llama.cpp writes it only with an importance matrix)"},
      &gmat::iqlattice::quantize_iq3xxs,
      &gmat::iqlattice::dequantize_iq3xxs},
+    {{sizeof(gmat_quant_type_desc), "iq2_s", gmat::iqlattice::kIq2sGgufType, 256,
+      sizeof(gmat::iqlattice::Iq2sBlock), GMAT_QUANT_USES_IMPORTANCE,
+      "2-bit lattice: groups of 8 values from a 1024-point grid, sign bits, 4-bit scales per 16 values "
+      "(2.5625 bits/weight; llama.cpp writes it only with an importance matrix)"},
+     &gmat::iqlattice::quantize_iq2s,
+     &gmat::iqlattice::dequantize_iq2s},
+    // ggml's iq2_xs, iq2_xxs and iq1_s quantizers abort without importance weights: these types require them.
+    {{sizeof(gmat_quant_type_desc), "iq2_xs", gmat::iqlattice::kIq2xsGgufType, 256,
+      sizeof(gmat::iqlattice::Iq2xsBlock), GMAT_QUANT_USES_IMPORTANCE | GMAT_QUANT_REQUIRES_IMPORTANCE,
+      "2-bit lattice: groups of 8 values from a 512-point grid, sign codes with even parity, 4-bit scales per "
+      "16 values (2.3125 bits/weight; needs an importance matrix)"},
+     &gmat::iqlattice::quantize_iq2xs,
+     &gmat::iqlattice::dequantize_iq2xs},
+    {{sizeof(gmat_quant_type_desc), "iq2_xxs", gmat::iqlattice::kIq2xxsGgufType, 256,
+      sizeof(gmat::iqlattice::Iq2xxsBlock), GMAT_QUANT_USES_IMPORTANCE | GMAT_QUANT_REQUIRES_IMPORTANCE,
+      "2-bit lattice: groups of 8 values from a 256-point grid, sign codes with even parity, 4-bit scales per "
+      "32 values (2.0625 bits/weight; needs an importance matrix)"},
+     &gmat::iqlattice::quantize_iq2xxs,
+     &gmat::iqlattice::dequantize_iq2xxs},
+    {{sizeof(gmat_quant_type_desc), "iq1_s", gmat::iqlattice::kIq1sGgufType, 256,
+      sizeof(gmat::iqlattice::Iq1sBlock), GMAT_QUANT_USES_IMPORTANCE | GMAT_QUANT_REQUIRES_IMPORTANCE,
+      "1-bit lattice: groups of 8 values in {-1, 0, 1} from a 2048-point grid, a +-1/8 shift and a 3-bit scale "
+      "per 32 values (1.5625 bits/weight; needs an importance matrix)"},
+     &gmat::iqlattice::quantize_iq1s,
+     &gmat::iqlattice::dequantize_iq1s},
 };
 
 } // namespace
 
 GMAT_QUANT_PLUGIN("iq-lattice", "1.0.0",
-                  "ggml low-bit lattice i-quants: iq3_s, iq3_xxs (importance-aware; standard and trellis searches)",
+                  "ggml low-bit lattice i-quants: iq3_s, iq3_xxs, iq2_s, iq2_xs, iq2_xxs, iq1_s (importance-aware; standard and trellis searches)",
                   LatticeKernels, nullptr)

@@ -1,6 +1,10 @@
 // Every grid point of the lattice types against ggml's dequantizer: a block
 // whose first group selects index i (scale 1, code 0, no sign) must decode
 // to the table's entry i, so a wrong constant cannot pass.
+#include "iq1s_format.hpp"
+#include "iq2s_format.hpp"
+#include "iq2xs_format.hpp"
+#include "iq2xxs_format.hpp"
 #include "iq3s_format.hpp"
 #include "iq3xxs_format.hpp"
 
@@ -74,6 +78,104 @@ TEST(Grids, EveryIq3xxsSignCodeDecodesInGgmlAsOurParityRule) {
 TEST(Grids, Iq3xxsPointsAreDistinct) {
     for (int a = 0; a < kIq3xxsGridSize; ++a)
         for (int b = 0; b < a; ++b) EXPECT_NE(std::memcmp(kIq3xxsGrid[a], kIq3xxsGrid[b], 4), 0) << a << " " << b;
+}
+
+// The iq2 grids: with d = 1 and code 0 a value decodes as 0.125 * grid value.
+// Every index is selected by group 0 and by a later group (the index's high
+// bits and the scale of a later sub-block in use), so both the table and
+// our reading of the index bits are checked.
+void expect_grid_point(const std::vector<float> &y, size_t first, const uint8_t *point, float scale, int index,
+                       uint8_t negated) {
+    for (int j = 0; j < 8; ++j) {
+        const float expected = ((negated >> j) & 1 ? -1.0f : 1.0f) * scale * float(point[j]);
+        ASSERT_EQ(y[first + size_t(j)], expected) << "index " << index << " value " << first + size_t(j);
+    }
+}
+
+TEST(Grids, EveryIq2xxsPointDecodesInGgmlAsInOurTable) {
+    for (int index = 0; index < kIq2xxsGridSize; ++index) {
+        Iq2xxsBlock block{};
+        block.d = 0x3c00;
+        block.qs[0] = uint8_t(index);
+        block.qs[8 * 3 + 2] = uint8_t(index);          // sub-block 3, group 2
+        const uint32_t aux = (5u << 7 * 2) | (2u << 28); // its sign code 5, scale code 2
+        for (int b = 0; b < 4; ++b) block.qs[8 * 3 + 4 + b] = uint8_t(aux >> (8 * b));
+        const std::vector<float> y = ggml_decode(GGML_TYPE_IQ2_XXS, &block);
+        expect_grid_point(y, 0, kIq2xxsGrid[index], 0.125f, index, 0);
+        expect_grid_point(y, 96 + 16, kIq2xxsGrid[index], 2.5f * 0.25f, index, sign_bits_of_code(5));
+    }
+}
+
+TEST(Grids, EveryIq2xsPointDecodesInGgmlAsInOurTable) {
+    for (int index = 0; index < kIq2xsGridSize; ++index) {
+        Iq2xsBlock block{};
+        block.d = 0x3c00;
+        block.qs[0] = uint8_t(index & 255), block.qs[1] = uint8_t(index >> 8);
+        const uint16_t q = uint16_t(index | (9u << 9)); // group 13 (sub-block 6), sign code 9
+        block.qs[26] = uint8_t(q & 255), block.qs[27] = uint8_t(q >> 8);
+        block.scales[3] = 3; // sub-block 6: code 3
+        const std::vector<float> y = ggml_decode(GGML_TYPE_IQ2_XS, &block);
+        expect_grid_point(y, 0, kIq2xsGrid[index], 0.125f, index, 0);
+        expect_grid_point(y, 8 * 13, kIq2xsGrid[index], 3.5f * 0.25f, index, sign_bits_of_code(9));
+    }
+}
+
+TEST(Grids, EveryIq2sPointDecodesInGgmlAsInOurTable) {
+    for (int index = 0; index < kIq2sGridSize; ++index) {
+        Iq2sBlock block{};
+        block.d = 0x3c00;
+        block.qs[0] = uint8_t(index & 255);
+        block.qh[0] = uint8_t(index >> 8);
+        block.qs[23] = uint8_t(index & 255); // group 23: sub-block 11, qh[5] bits 6..7
+        block.qh[5] = uint8_t((index >> 8) << 6);
+        block.qs[32 + 23] = 0xa5; // its signs
+        block.scales[5] = 4 << 4; // sub-block 11: code 4
+        const std::vector<float> y = ggml_decode(GGML_TYPE_IQ2_S, &block);
+        expect_grid_point(y, 0, kIq2sGrid[index], 0.125f, index, 0);
+        expect_grid_point(y, 8 * 23, kIq2sGrid[index], 4.5f * 0.25f, index, 0xa5);
+    }
+}
+
+TEST(Grids, Iq2PointsAreDistinctAndOnTheThreeLevels) {
+    const auto check = [](const uint8_t *grid, int size, const char *name) {
+        for (int a = 0; a < size; ++a) {
+            for (int j = 0; j < 8; ++j) {
+                const uint8_t v = grid[8 * a + j];
+                EXPECT_TRUE(v == 8 || v == 25 || v == 43) << name << " " << a;
+            }
+            for (int b = 0; b < a; ++b) EXPECT_NE(std::memcmp(grid + 8 * a, grid + 8 * b, 8), 0) << name << " " << a;
+        }
+    };
+    check(&kIq2xxsGrid[0][0], kIq2xxsGridSize, "iq2_xxs");
+    check(&kIq2xsGrid[0][0], kIq2xsGridSize, "iq2_xs");
+    check(&kIq2sGrid[0][0], kIq2sGridSize, "iq2_s");
+}
+
+// iq1_s: index i in group 0 (scale code 0, shift +0.125) decodes as
+// grid + 0.125, and in group 22 (sub-block 5, l = 2; code 6, shift -0.125) as
+// 13 * (grid - 0.125).
+TEST(Grids, EveryIq1sPointDecodesInGgmlAsInOurTable) {
+    for (int index = 0; index < kIq1sGridSize; ++index) {
+        Iq1sBlock block{};
+        block.d = 0x3c00;
+        block.qs[0] = uint8_t(index & 255);
+        block.qh[0] = uint8_t(index >> 8);
+        block.qs[22] = uint8_t(index & 255);
+        const uint32_t h = (uint32_t(index >> 8) << 6) | (6u << 12) | 0x8000u;
+        block.qh[10] = uint8_t(h & 255), block.qh[11] = uint8_t(h >> 8);
+        const std::vector<float> y = ggml_decode(GGML_TYPE_IQ1_S, &block);
+        for (int j = 0; j < 8; ++j) {
+            const float g = float(kIq1sGrid[index][j]);
+            ASSERT_TRUE(g == -1 || g == 0 || g == 1) << index;
+            ASSERT_EQ(y[size_t(j)], g + 0.125f) << "index " << index << " value " << j;
+            ASSERT_EQ(y[size_t(8 * 22 + j)], 13.0f * (g - 0.125f)) << "index " << index << " value " << j;
+        }
+    }
+}
+
+TEST(Grids, Iq1sPointsAreDistinct) {
+    for (int a = 0; a < kIq1sGridSize; ++a)
+        for (int b = 0; b < a; ++b) ASSERT_NE(std::memcmp(kIq1sGrid[a], kIq1sGrid[b], 8), 0) << a << " " << b;
 }
 
 } // namespace

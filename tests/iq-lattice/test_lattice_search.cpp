@@ -3,6 +3,14 @@
 // below ggml's, trellis never worse than standard block by block, huge values
 // stay finite where ggml overflows, rows are independent, bad parameters are
 // refused. Byte layout and decoding: the conformance suite and test_grids.
+#include "iq1s_format.hpp"
+#include "iq1s_kernels.hpp"
+#include "iq2s_format.hpp"
+#include "iq2s_kernels.hpp"
+#include "iq2xs_format.hpp"
+#include "iq2xs_kernels.hpp"
+#include "iq2xxs_format.hpp"
+#include "iq2xxs_kernels.hpp"
 #include "iq3s_format.hpp"
 #include "iq3s_kernels.hpp"
 #include "iq3xxs_format.hpp"
@@ -24,6 +32,7 @@ struct LatticeType {
     const char *name;
     ggml_type ggml;
     size_t block_bytes;
+    double sigma_factor; // ggml's weights: importance * sqrt(sigma_factor * mean square + x^2)
     void (*quantize)(const float *, uint64_t, uint64_t, const sdk::QuantParams &, void *);
     void (*dequantize)(const void *, uint64_t, uint64_t, float *);
 };
@@ -31,8 +40,12 @@ struct LatticeType {
 void PrintTo(const LatticeType &t, std::ostream *out) { *out << t.name; }
 
 const LatticeType kTypes[] = {
-    {"iq3_s", GGML_TYPE_IQ3_S, sizeof(Iq3sBlock), &quantize_iq3s, &dequantize_iq3s},
-    {"iq3_xxs", GGML_TYPE_IQ3_XXS, sizeof(Iq3xxsBlock), &quantize_iq3xxs, &dequantize_iq3xxs},
+    {"iq3_s", GGML_TYPE_IQ3_S, sizeof(Iq3sBlock), 2.0, &quantize_iq3s, &dequantize_iq3s},
+    {"iq3_xxs", GGML_TYPE_IQ3_XXS, sizeof(Iq3xxsBlock), 2.0, &quantize_iq3xxs, &dequantize_iq3xxs},
+    {"iq2_s", GGML_TYPE_IQ2_S, sizeof(Iq2sBlock), 2.0, &quantize_iq2s, &dequantize_iq2s},
+    {"iq2_xs", GGML_TYPE_IQ2_XS, sizeof(Iq2xsBlock), 1.0, &quantize_iq2xs, &dequantize_iq2xs},
+    {"iq2_xxs", GGML_TYPE_IQ2_XXS, sizeof(Iq2xxsBlock), 1.0, &quantize_iq2xxs, &dequantize_iq2xxs},
+    {"iq1_s", GGML_TYPE_IQ1_S, sizeof(Iq1sBlock), 2.0, &quantize_iq1s, &dequantize_iq1s},
 };
 
 std::vector<float> heavy_tailed(uint32_t seed, float scale = 1.0f) {
@@ -51,14 +64,15 @@ std::vector<float> importance(uint32_t seed) {
     return w;
 }
 
-// ggml's imatrix weighting: importance * sqrt(sigma2 + x^2), sigma2 = 2 * mean square of the 256-value block.
+// ggml's imatrix weighting: importance * sqrt(sigma2 + x^2), sigma2 = sigma_factor * mean square of the
+// 256-value block (2 for iq3_*, iq2_s, iq1_s; 1 for iq2_xs, iq2_xxs).
 double weighted_error(const std::vector<float> &x, const std::vector<float> &y, const float *w, size_t first,
-                      size_t count) {
+                      size_t count, double sigma_factor) {
     double error = 0;
     for (size_t b = first; b < first + count; b += kBlockValues) {
         double sumx2 = 0;
         for (size_t i = b; i < b + kBlockValues; ++i) sumx2 += double(x[i]) * x[i];
-        const double sigma2 = 2 * sumx2 / kBlockValues;
+        const double sigma2 = sigma_factor * sumx2 / kBlockValues;
         for (size_t i = b; i < b + kBlockValues; ++i) {
             const double weight = w ? w[i % kCols] * std::sqrt(sigma2 + double(x[i]) * x[i]) : 1.0;
             error += weight * (double(x[i]) - y[i]) * (double(x[i]) - y[i]);
@@ -96,9 +110,9 @@ protected:
 TEST_P(LatticeSearchTest, ImportanceWeightedErrorBelowGgmls) {
     const std::vector<float> x = heavy_tailed(3);
     const std::vector<float> w = importance(4);
-    const double ggml = weighted_error(x, ggml_round_trip(x, w.data()), w.data(), 0, x.size());
+    const double ggml = weighted_error(x, ggml_round_trip(x, w.data()), w.data(), 0, x.size(), GetParam().sigma_factor);
     for (gmat_scale_strategy s : {GMAT_SCALE_STANDARD, GMAT_SCALE_TRELLIS}) {
-        const double mine = weighted_error(x, decode(quantize(x, w.data(), s)), w.data(), 0, x.size());
+        const double mine = weighted_error(x, decode(quantize(x, w.data(), s)), w.data(), 0, x.size(), GetParam().sigma_factor);
         EXPECT_LT(mine, ggml * 0.97) << "strategy " << int(s) << ": ours " << mine << ", ggml " << ggml;
         std::printf("%s strategy %d: weighted error vs ggml %.4f\n", GetParam().name, int(s), mine / ggml);
     }
@@ -111,8 +125,8 @@ TEST_P(LatticeSearchTest, TrellisIsNeverWorseThanStandardBlockByBlock) {
         const std::vector<float> standard = decode(quantize(x, weights, GMAT_SCALE_STANDARD));
         const std::vector<float> trellis = decode(quantize(x, weights, GMAT_SCALE_TRELLIS));
         for (size_t b = 0; b < x.size(); b += kBlockValues)
-            ASSERT_LE(weighted_error(x, trellis, weights, b, kBlockValues),
-                      weighted_error(x, standard, weights, b, kBlockValues) * (1 + 1e-12))
+            ASSERT_LE(weighted_error(x, trellis, weights, b, kBlockValues, GetParam().sigma_factor),
+                      weighted_error(x, standard, weights, b, kBlockValues, GetParam().sigma_factor) * (1 + 1e-12))
                 << "block " << b / kBlockValues;
     }
 }

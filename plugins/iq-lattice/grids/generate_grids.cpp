@@ -7,7 +7,8 @@
 //   generate_grids <output folder>
 //
 // writes <name>_grid.inc (one "{v0, v1, ...}," line per index) for iq3_s,
-// iq3_xxs, iq2_xxs, iq2_xs and iq2_s. tests/iq-lattice checks every entry
+// iq3_xxs, iq2_xxs, iq2_xs, iq2_s and iq1_s (whose signed grid iq1_m
+// shares). tests/iq-lattice checks every entry
 // against the same dequantizer, so a wrong constant cannot pass.
 #include <ggml.h>
 
@@ -27,7 +28,9 @@ struct GridSpec {
     ggml_type type;
     int entries;        // grid size
     int width;          // values per entry
-    float value_scale;  // the decoded value is value_scale * grid value (scale code 0, d = 1)
+    float value_scale;  // the decoded value is value_scale * (grid value + offset) (scale code 0, d = 1)
+    float offset;
+    bool is_signed;     // grid values may be negative (iq1_s: -1, 0, 1)
     // Fills one block (all zero but d = 1.0) so that its first group selects `index`.
     void (*select)(uint8_t *block, int index);
 };
@@ -51,17 +54,23 @@ void select_iq2_xs(uint8_t *b, int index) {
     const uint16_t q = uint16_t(index);
     std::memcpy(b + 2, &q, 2);
 }
+void select_iq1_s(uint8_t *b, int index) { // d, qs[32], qh as u16[8]: bits 0-2 of qh[0] are bits 8-10 of group 0's index
+    b[2] = uint8_t(index & 255);
+    b[2 + 32] = uint8_t(index >> 8);
+}
 void select_iq2_s(uint8_t *b, int index) {
     b[2] = uint8_t(index & 255);        // qs[0]
     b[2 + 64] = uint8_t(index >> 8);    // qh[0] bits 0-1
 }
 
 const GridSpec kGrids[] = {
-    {"iq3s", GGML_TYPE_IQ3_S, 512, 4, 1.0f, select_iq3_s},
-    {"iq3xxs", GGML_TYPE_IQ3_XXS, 256, 4, 0.25f, select_iq3_xxs},
-    {"iq2xxs", GGML_TYPE_IQ2_XXS, 256, 8, 0.125f, select_iq2_xxs},
-    {"iq2xs", GGML_TYPE_IQ2_XS, 512, 8, 0.125f, select_iq2_xs},
-    {"iq2s", GGML_TYPE_IQ2_S, 1024, 8, 0.125f, select_iq2_s},
+    {"iq3s", GGML_TYPE_IQ3_S, 512, 4, 1.0f, 0.0f, false, select_iq3_s},
+    {"iq3xxs", GGML_TYPE_IQ3_XXS, 256, 4, 0.25f, 0.0f, false, select_iq3_xxs},
+    {"iq2xxs", GGML_TYPE_IQ2_XXS, 256, 8, 0.125f, 0.0f, false, select_iq2_xxs},
+    {"iq2xs", GGML_TYPE_IQ2_XS, 512, 8, 0.125f, 0.0f, false, select_iq2_xs},
+    {"iq2s", GGML_TYPE_IQ2_S, 1024, 8, 0.125f, 0.0f, false, select_iq2_s},
+    // iq1_s: qh[0] = 0 means scale code 0 (d * 1) and the shift +0.125
+    {"iq1s", GGML_TYPE_IQ1_S, 2048, 8, 1.0f, 0.125f, true, select_iq1_s},
 };
 
 bool write_grid(const GridSpec &g, const std::string &folder) {
@@ -83,8 +92,8 @@ bool write_grid(const GridSpec &g, const std::string &folder) {
         traits->to_float(block.data(), values.data(), kSuperBlock);
         std::fprintf(out, "{");
         for (int j = 0; j < g.width; ++j) {
-            const float v = values[size_t(j)] / g.value_scale;
-            if (v != std::nearbyint(v) || v < 0 || v > 255) {
+            const float v = values[size_t(j)] / g.value_scale - g.offset;
+            if (v != std::nearbyint(v) || v < (g.is_signed ? -128 : 0) || v > (g.is_signed ? 127 : 255)) {
                 std::fprintf(stderr, "%s index %d value %d decodes to %g: not a grid integer\n", g.name, index, j, v);
                 std::fclose(out);
                 return false;

@@ -1,7 +1,9 @@
-// The iq3_s, iq3_m and iq3_xs mixes end to end (iq3_xs with an importance
-// matrix, which its iq3_xxs tensors need): a small Llama checkpoint exported
-// by gmat loads in llama.cpp, computes finite logits, and holds exactly the
-// tensor types and tensor bytes the plan (what `--dry-run` prints) predicted.
+// The mixes whose types the iq-lattice plugin completes (iq1_s, iq2_xxs,
+// iq2_xs, iq2_s, iq2_m, iq3_xxs, iq3_xs, iq3_s, iq3_m) end to end, with an
+// importance matrix where llama.cpp needs one: a small Llama checkpoint
+// exported by gmat loads in llama.cpp, computes finite logits, and holds
+// exactly the tensor types and tensor bytes the plan (what `--dry-run`
+// prints) predicted.
 #include "in_process_export.hpp"
 
 #include "config/export_config.hpp"
@@ -23,10 +25,10 @@ namespace fs = std::filesystem;
 namespace gmat {
 namespace {
 
-class Iq3Mixes : public ::testing::TestWithParam<const char *> {
+class LatticeMixes : public ::testing::TestWithParam<const char *> {
 protected:
     static void SetUpTestSuite() {
-        dir_ = fs::temp_directory_path() / ("gmat-iq3-mixes-" + std::to_string(::getpid()));
+        dir_ = fs::temp_directory_path() / ("gmat-lattice-mixes-" + std::to_string(::getpid()));
         fs::remove_all(dir_);
         reference::CheckpointOptions o;
         o.hidden = 256;
@@ -69,14 +71,14 @@ protected:
     static fs::path dir_, store_;
 };
 
-fs::path Iq3Mixes::dir_;
-fs::path Iq3Mixes::store_;
+fs::path LatticeMixes::dir_;
+fs::path LatticeMixes::store_;
 
-TEST_P(Iq3Mixes, LoadsInLlamaCppWithThePlannedTypesAndSize) {
+TEST_P(LatticeMixes, LoadsInLlamaCppWithThePlannedTypesAndSize) {
     const std::string mix = GetParam();
     const std::string json = test::default_type_config(mix);
     test::InProcessExport options;
-    if (mix == "iq3_xs") options.plan.imatrix = dir_ / "imatrix.gguf";
+    if (mix != "iq3_s" && mix != "iq3_m") options.plan.imatrix = dir_ / "imatrix.gguf";
     const ExportPlan plan = plan_export(Store::open(store_), parse_export_config_text(json, "test config"),
                                         "test config", test::build_plugins(), options.plan);
     const fs::path out = dir_ / (mix + ".gguf");
@@ -89,7 +91,8 @@ TEST_P(Iq3Mixes, LoadsInLlamaCppWithThePlannedTypesAndSize) {
         const oracle::GgufTensorInfo info = gguf.tensor(t.gguf_name);
         EXPECT_EQ(info.type, t.type->gguf_type()) << t.gguf_name << " (" << t.reason << ")";
         tensor_bytes += info.size;
-        lattice_tensors += info.type == 21 || info.type == 18; // GGML_TYPE_IQ3_S, GGML_TYPE_IQ3_XXS
+        // GGML_TYPE_IQ2_XXS 16, IQ2_XS 17, IQ3_XXS 18, IQ1_S 19, IQ3_S 21, IQ2_S 22
+        lattice_tensors += (info.type >= 16 && info.type <= 19) || info.type == 21 || info.type == 22;
     }
     EXPECT_EQ(tensor_bytes, plan.total_bytes) << "the plan (--dry-run) predicted another size";
     EXPECT_GT(lattice_tensors, 0);
@@ -100,7 +103,8 @@ TEST_P(Iq3Mixes, LoadsInLlamaCppWithThePlannedTypesAndSize) {
     for (float v : logits) ASSERT_TRUE(std::isfinite(v));
 }
 
-INSTANTIATE_TEST_SUITE_P(Mixes, Iq3Mixes, ::testing::Values("iq3_s", "iq3_m", "iq3_xs"));
+INSTANTIATE_TEST_SUITE_P(Mixes, LatticeMixes, ::testing::Values("iq1_s", "iq2_xxs", "iq2_xs", "iq2_s", "iq2_m", "iq3_xxs",
+                                                                 "iq3_xs", "iq3_s", "iq3_m"));
 
 } // namespace
 } // namespace gmat
