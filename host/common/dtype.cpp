@@ -21,6 +21,7 @@ constexpr std::array<DtypeRow, GMAT_DTYPE_COUNT> kDtypes{{
     {GMAT_DTYPE_I16, "I16", 2},   {GMAT_DTYPE_U16, "U16", 2},   {GMAT_DTYPE_I32, "I32", 4},
     {GMAT_DTYPE_U32, "U32", 4},   {GMAT_DTYPE_I64, "I64", 8},   {GMAT_DTYPE_U64, "U64", 8},
     {GMAT_DTYPE_BOOL, "BOOL", 1}, {GMAT_DTYPE_F8_E4M3, "F8_E4M3", 1}, {GMAT_DTYPE_F8_E5M2, "F8_E5M2", 1},
+    {GMAT_DTYPE_F8_E8M0, "F8_E8M0", 1},
 }};
 
 float half_to_float(uint16_t h) {
@@ -120,6 +121,11 @@ void convert_to_f32(gmat_dtype dtype, const void *src, size_t n, float *dst) {
     }
     case GMAT_DTYPE_F8_E5M2: { // the upper byte of a binary16
         static const auto table = byte_table([](uint8_t b) { return half_to_float(static_cast<uint16_t>(b << 8)); });
+        convert_bytes(table, src, n, dst);
+        return;
+    }
+    case GMAT_DTYPE_F8_E8M0: {
+        static const auto table = byte_table(e8m0_to_float);
         convert_bytes(table, src, n, dst);
         return;
     }

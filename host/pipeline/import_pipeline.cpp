@@ -61,7 +61,7 @@ void check_scales(const SourceTensor &scales, const std::string &weight, uint64_
     const uint64_t count = n / size, bad = first_bad_scale(scales.dtype, data, count);
     if (bad == count) return;
     float value = 0;
-    if (scales.dtype == GMAT_DTYPE_U8) value = e8m0_to_float(data[bad]);
+    if (scales.dtype == GMAT_DTYPE_U8) value = e8m0_to_float(data[bad]); // F8_E8M0 converts as a float dtype
     else convert_to_f32(scales.dtype, data + bad * size, 1, &value);
     throw GmatError(scales.source_file + ": tensor '" + scales.name + "' (the scales of '" + weight + "'): value #" +
                     std::to_string(offset / size + bad) + " is " + std::to_string(value) +

@@ -1,5 +1,6 @@
 #include "plugins/source_reader.hpp"
 
+#include "common/error.hpp"
 #include "plugins/diagnostics_buffer.hpp"
 
 namespace gmat {
@@ -21,6 +22,10 @@ SourceReader::SourceReader(std::shared_ptr<const LoadedLibrary> library, const g
         diag.check(api_->tensor_info(raw, i, &info, diag.get()), path.string() + ": tensor #" + std::to_string(i));
         SourceTensor t;
         t.name = info.name ? info.name : "";
+        if (info.dtype >= GMAT_DTYPE_COUNT) // a reader built for a newer ABI minor than this gmat's
+            throw GmatError(path.string() + ": tensor '" + (info.name ? info.name : "") + "' has dtype id " +
+                            std::to_string(info.dtype) + ", unknown to this gmat (plugin ABI " +
+                            std::to_string(GMAT_ABI_MAJOR) + "." + std::to_string(GMAT_ABI_MINOR) + ")");
         t.dtype = static_cast<gmat_dtype>(info.dtype);
         if (info.n_dims > GMAT_MAX_DIMS)
             throw GmatError(path.string() + ": tensor '" + t.name + "' has " + std::to_string(info.n_dims) +

@@ -16,9 +16,10 @@ constexpr uint32_t kMxfp4BlockValues = 32;
 
 bool is_fp8(gmat_dtype d) { return d == GMAT_DTYPE_F8_E4M3 || d == GMAT_DTYPE_F8_E5M2; }
 bool is_fp8_scale(gmat_dtype d) { return d == GMAT_DTYPE_F32 || d == GMAT_DTYPE_BF16 || d == GMAT_DTYPE_F16; }
-bool is_e8m0_scale(gmat_dtype d) { return d == GMAT_DTYPE_U8; }
+// GPT-OSS ships its E8M0 scale bytes as U8; some re-saved checkpoints declare them F8_E8M0.
+bool is_e8m0_scale(gmat_dtype d) { return d == GMAT_DTYPE_U8 || d == GMAT_DTYPE_F8_E8M0; }
 
-// Scale values as float: F32 / BF16 / F16 exactly, U8 as an E8M0 power of two.
+// Scale values as float: F32 / BF16 / F16 exactly, U8 / F8_E8M0 as an E8M0 power of two.
 void scales_to_f32(gmat_dtype dtype, const uint8_t *src, uint64_t n, float *dst) {
     if (!is_e8m0_scale(dtype)) return convert_to_f32(dtype, src, n, dst);
     for (uint64_t i = 0; i < n; ++i) dst[i] = e8m0_to_float(src[i]);
@@ -122,7 +123,7 @@ std::string source_layout_problem(const SourceLayout &layout, gmat_dtype dtype, 
         if (layout.block_rows != 1 || layout.block_cols != kMxfp4BlockValues) return "mxfp4 blocks are 1x32";
         if (cols % kMxfp4BlockValues != 0) return "mxfp4 rows must be whole 32-value blocks";
         if (layout.companions.size() != 1) return "mxfp4 has one companion (the scales)";
-        if (!is_e8m0_scale(scale.dtype)) return std::string("mxfp4 scales must be U8 (E8M0 bytes), are ") + dtype_name(scale.dtype);
+        if (!is_e8m0_scale(scale.dtype)) return std::string("mxfp4 scales must be U8 or F8_E8M0 (E8M0 bytes), are ") + dtype_name(scale.dtype);
         std::vector<uint64_t> want(shape.begin(), shape.end() - 1);
         want.push_back(cols / kMxfp4BlockValues);
         if (scale.shape != want)

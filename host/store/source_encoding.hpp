@@ -12,7 +12,7 @@
 //              present, is companion 1: kept, never applied to weights.
 //   mxfp4      data U8 [..., rows, cols / 2] holding the source's
 //              *_blocks [..., rows, cols/32, 16] bytes (two E2M1 values a byte,
-//              the low nibble first); companion 0 = *_scales U8 (E8M0 bytes)
+//              the low nibble first); companion 0 = *_scales U8 or F8_E8M0 (E8M0 bytes)
 //              [..., rows, cols/32]; value = e2m1(nibble) * 2^(scale - 127).
 //              The logical shape is [..., rows, cols].
 #pragma once

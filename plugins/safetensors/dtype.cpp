@@ -24,6 +24,7 @@ constexpr std::array<Dtype, GMAT_DTYPE_COUNT> kDtypes = {{
     {"BOOL", GMAT_DTYPE_BOOL, 1},
     {"F8_E4M3", GMAT_DTYPE_F8_E4M3, 1},
     {"F8_E5M2", GMAT_DTYPE_F8_E5M2, 1},
+    {"F8_E8M0", GMAT_DTYPE_F8_E8M0, 1},
 }};
 
 } // namespace

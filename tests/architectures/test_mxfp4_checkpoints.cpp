@@ -174,5 +174,46 @@ TEST(Mxfp4Checkpoint, Mxfp4ExportIsTheSourceRepackedAndGgmlDequantizesItToTheSou
     EXPECT_EQ(checked, 28u);
 }
 
+// The same model with its scale bytes declared F8_E8M0 (as some re-saved
+// GPT-OSS checkpoints do) stores the same bytes, with the companion's declared
+// dtype, and exports the same F32 file.
+TEST(Mxfp4Checkpoint, ScalesDeclaredF8E8M0StoreAndExportAsTheU8Ones) {
+    const Mxfp4Model &m = model();
+    const fs::path encoded = m.dir / "encoded-e8m0";
+    reference::run_reference_script("make_low_precision_checkpoint.py", {(m.dir / "src").string(), encoded.string(),
+                                                                         "--method", "mxfp4", "--e8m0-dtype", "F8_E8M0"});
+    ImportOptions import;
+    import.model = encoded;
+    import.output_dir = m.dir / "e8m0";
+    import.progress = false;
+    std::ostringstream log;
+    const fs::path store_dir = run_import(build_plugins(), import, log).store;
+    const Store store = Store::open(store_dir), u8_store = Store::open(m.store);
+    size_t encoded_tensors = 0;
+    for (const auto &t : store.tensors()) {
+        if (!t.source.encoded()) continue;
+        SCOPED_TRACE(t.name);
+        ++encoded_tensors;
+        ASSERT_EQ(t.source.companions.size(), 1u);
+        EXPECT_EQ(t.source.companions[0].dtype, GMAT_DTYPE_F8_E8M0);
+        const StoredTensor *u8 = u8_store.find_name(t.name);
+        ASSERT_NE(u8, nullptr);
+        EXPECT_EQ(u8->source.companions[0].dtype, GMAT_DTYPE_U8);
+        EXPECT_EQ(t.shape, u8->shape);
+        const auto file = store.open_tensor(t), u8_file = u8_store.open_tensor(*u8);
+        std::vector<uint8_t> got(file->header().payload_bytes), want(u8_file->header().payload_bytes);
+        file->read(0, got.size(), got.data());
+        u8_file->read(0, want.size(), want.data());
+        EXPECT_EQ(got, want);
+    }
+    EXPECT_EQ(encoded_tensors, 28u);
+    const fs::path out = m.dir / "e8m0-f32.gguf";
+    export_in_process(store_dir, default_type_config("f32"), out);
+    const oracle::GgufFile ours(out), u8_export(export_model(m.arch, "f32"));
+    ASSERT_EQ(ours.tensors().size(), u8_export.tensors().size());
+    for (const auto &t : u8_export.tensors())
+        EXPECT_TRUE(ours.read_tensor_data(ours.tensor(t.name)) == u8_export.read_tensor_data(t)) << t.name;
+}
+
 } // namespace
 } // namespace gmat::test

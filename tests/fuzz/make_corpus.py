@@ -25,7 +25,8 @@ def write(corpus, target, name, data):
 
 # --- safetensors -----------------------------------------------------------
 
-DTYPE_SIZES = {"F32": 4, "F16": 2, "BF16": 2, "F64": 8, "I8": 1, "U8": 1, "I32": 4, "I64": 8, "BOOL": 1}
+DTYPE_SIZES = {"F32": 4, "F16": 2, "BF16": 2, "F64": 8, "I8": 1, "U8": 1, "I32": 4, "I64": 8, "BOOL": 1,
+               "F8_E4M3": 1, "F8_E8M0": 1}
 
 
 def safetensors(tensors, metadata=None, pad=True):
@@ -57,6 +58,12 @@ def safetensors_seeds(corpus):
     write(corpus, t, "scalar_and_empty", safetensors([("s", "F64", []), ("e", "I8", [0, 5]), ("b", "BOOL", [3])]))
     write(corpus, t, "unpadded_header", safetensors([("x", "I64", [1]), ("y", "U8", [7])], pad=False))
     write(corpus, t, "only_metadata", safetensors([], metadata={"a": "b"}))
+    write(corpus, t, "low_precision", safetensors([
+        ("model.layers.0.mlp.up_proj.weight", "F8_E4M3", [4, 8]),
+        ("model.layers.0.mlp.up_proj.weight_scale_inv", "F32", [1, 1]),
+        ("model.layers.0.mlp.experts.down_proj_blocks", "U8", [2, 1, 16]),
+        ("model.layers.0.mlp.experts.down_proj_scales", "F8_E8M0", [2, 1]),
+    ]))
     # Near misses: a gap, an overlap, a shape that disagrees with its bytes.
     good = safetensors([("a", "F32", [2]), ("b", "F32", [2])])
     write(corpus, t, "gap", good.replace(b'"data_offsets":[8,16]', b'"data_offsets":[9,16]'))
@@ -67,7 +74,7 @@ def safetensors_seeds(corpus):
 # --- .gmat tensor files ----------------------------------------------------
 
 GMAT_DTYPES = {"F32": (0, 4), "F16": (1, 2), "BF16": (2, 2), "I8": (4, 1), "U8": (5, 1), "I64": (10, 8),
-               "F8_E4M3": (13, 1)}
+               "F8_E4M3": (13, 1), "F8_E8M0": (15, 1)}
 
 
 def gmat_tensor(name, dtype, shape, payload=None):
@@ -185,12 +192,16 @@ def source_encoding_seeds(corpus):
         1, [1, 40], [("F32", [30, 1]), ("F32", [1])]) + tail(30, 40, 0))
     write(corpus, t, "fp8_per_tensor", b"\x00" + source_layout(1, [7, 9], [("F16", [])]) + tail(7, 9, 0))
     write(corpus, t, "mxfp4_experts", b"\x00" + source_layout(2, [1, 32], [("U8", [2, 5, 2])]) + tail(5, 64, 2))
+    write(corpus, t, "mxfp4_f8_e8m0_scales", b"\x00" + source_layout(2, [1, 32], [("F8_E8M0", [2, 3, 4])]) +
+          tail(3, 128, 2))
     write(corpus, t, "json_layout", b"\x01" + json.dumps(
         {"scheme": "fp8-block", "block": [128, 128], "companions": [{"dtype": "F32", "shape": [2, 3]}]}).encode())
     write(corpus, t, "json_request", b"\x01" + json.dumps(
         {"scheme": "fp8-block", "block": [1, 4096], "scales": "a.weight_scale", "input_scale": "a.input_scale"}).encode())
     write(corpus, t, "json_mxfp4_request", b"\x01" + json.dumps(
         {"scheme": "mxfp4", "block": [1, 32], "scales": "e.down_proj_scales"}).encode())
+    write(corpus, t, "json_mxfp4_f8_e8m0_layout", b"\x01" + json.dumps(
+        {"scheme": "mxfp4", "block": [1, 32], "companions": [{"dtype": "F8_E8M0", "shape": [2, 3, 4]}]}).encode())
 
 
 # --- configs and store metadata ----------------------------------------------

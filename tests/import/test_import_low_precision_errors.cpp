@@ -157,5 +157,42 @@ TEST_F(LowPrecisionImportErrors, Mxfp4NanScaleAndBadBlockShape) {
                          "mxfp4 blocks must be [..., rows, cols/32, 16], are [2,4,2,8]"});
 }
 
+// Some re-saved GPT-OSS checkpoints declare the E8M0 scale bytes F8_E8M0
+// instead of U8: read exactly like U8 ones, with the same scale rules.
+TEST_F(LowPrecisionImportErrors, Mxfp4ScalesDeclaredF8E8M0ImportAndKeepTheirRules) {
+    SafetensorsFixture st;
+    st.add_random("model.layers.0.mlp.experts.down_proj_blocks", "U8", {2, 4, 2, 16}, 3);
+    st.add("model.layers.0.mlp.experts.down_proj_scales", "F8_E8M0", {2, 4, 2}, std::vector<uint8_t>(16, 120));
+    write(st, R"({"quant_method": "mxfp4"})");
+    import(hf_);
+    const Store store = Store::open(dir_ / "out" / "model.gmat");
+    const StoredTensor *down = store.find_name("model.layers.0.mlp.experts.down_proj");
+    ASSERT_NE(down, nullptr);
+    ASSERT_EQ(down->source.companions.size(), 1u);
+    EXPECT_EQ(down->source.companions[0].dtype, GMAT_DTYPE_F8_E8M0);
+    fs::remove_all(dir_ / "out");
+
+    SafetensorsFixture nan;
+    nan.add_random("model.layers.0.mlp.experts.down_proj_blocks", "U8", {2, 4, 2, 16}, 3);
+    std::vector<uint8_t> scales(16, 120);
+    scales[5] = 0xff;
+    nan.add("model.layers.0.mlp.experts.down_proj_scales", "F8_E8M0", {2, 4, 2}, scales);
+    write(nan, R"({"quant_method": "mxfp4"})");
+    expect_import_error({file(), "tensor 'model.layers.0.mlp.experts.down_proj_scales'", "value #5 is nan"});
+
+    SafetensorsFixture misshaped;
+    misshaped.add_random("model.layers.0.mlp.experts.down_proj_blocks", "U8", {2, 4, 2, 16}, 3);
+    misshaped.add("model.layers.0.mlp.experts.down_proj_scales", "F8_E8M0", {2, 4, 1}, std::vector<uint8_t>(8, 120));
+    write(misshaped, R"({"quant_method": "mxfp4"})");
+    expect_import_error({file(), "model.layers.0.mlp.experts.down_proj", "scales [2,4,1] do not match blocks [2,4,2]"});
+
+    // E8M0 is a scale type: as the blocks' dtype it is no MXFP4 data, so the scales belong to no weight.
+    SafetensorsFixture blocks;
+    blocks.add_random("model.layers.0.mlp.experts.down_proj_blocks", "F8_E8M0", {2, 4, 2, 16}, 3);
+    blocks.add("model.layers.0.mlp.experts.down_proj_scales", "F8_E8M0", {2, 4, 2}, std::vector<uint8_t>(16, 120));
+    write(blocks, R"({"quant_method": "mxfp4"})");
+    expect_import_error({file(), "scale tensor 'model.layers.0.mlp.experts.down_proj_scales' belongs to no weight"});
+}
+
 } // namespace
 } // namespace gmat::test

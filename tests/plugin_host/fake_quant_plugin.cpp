@@ -73,6 +73,8 @@ extern "C" GMAT_PLUGIN_EXPORT const gmat_plugin_descriptor *gmat_plugin_entry(vo
     d.base.abi_major = GMAT_ABI_MAJOR + 1;
 #elif defined(CASE_ABI_MAJOR_OLDER)
     d.base.abi_major = GMAT_ABI_MAJOR - 1;
+#elif defined(CASE_ABI_MINOR_OLDER)
+    d.base.abi_minor = GMAT_ABI_MINOR - 1; // a plugin built before the last minor bump
 #elif defined(CASE_ABI_MINOR_NEWER)
     d.base.abi_minor = GMAT_ABI_MINOR + 1;
     d.base.struct_size = sizeof(DescriptorWithFutureField);

@@ -58,6 +58,13 @@ TEST(PluginLoading, AcceptsANewerAbiMinorThatOnlyAppendsFields) {
     EXPECT_NE(r.find_quant_type("abi_minor_newer_f32"), nullptr);
 }
 
+TEST(PluginLoading, AcceptsAnOlderAbiMinor) {
+    const PluginRegistry r = load_case("abi_minor_older");
+    ASSERT_EQ(r.plugins().size(), 1u) << (r.refused().empty() ? "" : r.refused()[0].reason);
+    EXPECT_EQ(r.plugins()[0].abi_minor, GMAT_ABI_MINOR - 1);
+    EXPECT_NE(r.find_quant_type("abi_minor_older_f32"), nullptr);
+}
+
 TEST(PluginLoading, RefusesALibraryWithoutTheEntryPoint) {
     expect_refused("no_entry", "no_entry.so", {"does not export gmat_plugin_entry"});
 }

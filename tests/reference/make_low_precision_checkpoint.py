@@ -3,7 +3,7 @@
 
   make_low_precision_checkpoint.py SRC OUT --method fp8|compressed-tensors|mxfp4
       [--block 128] [--scale-dtype F32|BF16] [--per-channel] [--input-scale]
-      [--dequantized DIR] [--names SUFFIX ...] [--other-dtype F32|BF16]
+      [--dequantized DIR] [--names SUFFIX ...] [--other-dtype F32|BF16] [--e8m0-dtype U8|F8_E8M0]
 
 SRC is a folder with config.json and model.safetensors (F32, as
 make_arch_checkpoint.py writes). Every 2-D tensor whose name ends with one of
@@ -143,6 +143,8 @@ def main(argv=None):
     p.add_argument("--dequantized")
     p.add_argument("--names", nargs="+", default=list(PROJECTIONS))
     p.add_argument("--other-dtype", choices=["F32", "BF16"], default="F32")
+    p.add_argument("--e8m0-dtype", choices=["U8", "F8_E8M0"], default="U8",
+                   help="mxfp4: the dtype the scale bytes are declared with (GPT-OSS: U8; some re-saves: F8_E8M0)")
     a = p.parse_args(argv)
 
     tensors, _ = safetensors_io.read_checkpoint(a.src)
@@ -169,7 +171,7 @@ def main(argv=None):
         else:
             packed, scales, deq, _ = mxfp4(w)
             entries.append((name + "_blocks", "U8", packed.shape, packed.tobytes()))
-            entries.append((name + "_scales", "U8", scales.shape, scales.tobytes()))
+            entries.append((name + "_scales", a.e8m0_dtype, scales.shape, scales.tobytes()))
         dequantized[name] = deq
 
     os.makedirs(a.out, exist_ok=True)

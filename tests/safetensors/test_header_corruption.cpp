@@ -103,6 +103,13 @@ TEST_F(HeaderCorruption, UnknownDtype) {
                           "w");
 }
 
+// F8_E8M0 (MXFP4 scale bytes as some checkpoints declare them) is one byte a value, like U8.
+TEST_F(HeaderCorruption, F8E8M0ByteRangeMustBeOneBytePerValue) {
+    expect_header_refused("{" + entry("s", "F8_E8M0", "[3]", "[0,6]") + "}", 6,
+                          "data_offsets [0, 6] span 6 bytes but shape [3] of F8_E8M0 needs 3 bytes", "s");
+    expect_header_refused("{" + entry("s", "f8_e8m0", "[3]", "[0,3]") + "}", 3, "unknown dtype 'f8_e8m0'", "s");
+}
+
 TEST_F(HeaderCorruption, DtypeNamesAreCaseSensitive) {
     expect_header_refused("{" + entry("w", "f32", "[1]", "[0,4]") + "}", 4, "unknown dtype 'f32'", "w");
 }

@@ -15,7 +15,8 @@ gmat_dtype dtype_id(const std::string &name) {
         {"F64", GMAT_DTYPE_F64},   {"I8", GMAT_DTYPE_I8},           {"U8", GMAT_DTYPE_U8},
         {"I16", GMAT_DTYPE_I16},   {"U16", GMAT_DTYPE_U16},         {"I32", GMAT_DTYPE_I32},
         {"U32", GMAT_DTYPE_U32},   {"I64", GMAT_DTYPE_I64},         {"U64", GMAT_DTYPE_U64},
-        {"BOOL", GMAT_DTYPE_BOOL}, {"F8_E4M3", GMAT_DTYPE_F8_E4M3}, {"F8_E5M2", GMAT_DTYPE_F8_E5M2}};
+        {"BOOL", GMAT_DTYPE_BOOL}, {"F8_E4M3", GMAT_DTYPE_F8_E4M3}, {"F8_E5M2", GMAT_DTYPE_F8_E5M2},
+        {"F8_E8M0", GMAT_DTYPE_F8_E8M0}};
     return ids.at(name);
 }
 
@@ -37,7 +38,7 @@ SafetensorsFixture every_dtype() {
     SafetensorsFixture st;
     uint32_t seed = 1;
     for (const char *dtype : {"F32", "F16", "BF16", "F64", "I8", "U8", "I16", "U16", "I32", "U32", "I64", "U64", "BOOL",
-                              "F8_E4M3", "F8_E5M2"})
+                              "F8_E4M3", "F8_E5M2", "F8_E8M0"})
         st.add_random(std::string("t.") + dtype, dtype, {3, 5}, seed++);
     return st;
 }
@@ -52,6 +53,7 @@ TEST(SafetensorsListing, SingleFileListsEveryDtypeWithItsElementSize) {
     for (const SourceTensor &t : reader.tensors()) EXPECT_EQ(t.source_file, (dir / "model.safetensors").string());
     EXPECT_EQ(reader.tensors()[index_of(reader, "t.F64")].n_bytes, 15u * 8);
     EXPECT_EQ(reader.tensors()[index_of(reader, "t.F8_E5M2")].n_bytes, 15u * 1);
+    EXPECT_EQ(reader.tensors()[index_of(reader, "t.F8_E8M0")].n_bytes, 15u * 1);
 }
 
 TEST(SafetensorsListing, ShardsWithIndexListEachTensorFromItsShard) {

@@ -72,7 +72,7 @@ uint16_t f32_to_bf16_bits(float x) {
 size_t safetensors_dtype_size(std::string_view dtype) {
     static const std::pair<std::string_view, size_t> sizes[] = {
         {"F64", 8}, {"F32", 4}, {"F16", 2}, {"BF16", 2}, {"I64", 8},  {"U64", 8},     {"I32", 4},    {"U32", 4},
-        {"I16", 2}, {"U16", 2}, {"I8", 1},  {"U8", 1},   {"BOOL", 1}, {"F8_E4M3", 1}, {"F8_E5M2", 1}};
+        {"I16", 2}, {"U16", 2}, {"I8", 1},  {"U8", 1},   {"BOOL", 1}, {"F8_E4M3", 1}, {"F8_E5M2", 1}, {"F8_E8M0", 1}};
     for (const auto &[name, size] : sizes)
         if (name == dtype) return size;
     return 0;

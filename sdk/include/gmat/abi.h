@@ -28,7 +28,7 @@
 #include <stdint.h>
 
 #define GMAT_ABI_MAJOR 1
-#define GMAT_ABI_MINOR 1
+#define GMAT_ABI_MINOR 2
 
 /* The one symbol every plugin exports. */
 #define GMAT_PLUGIN_ENTRY_SYMBOL "gmat_plugin_entry"
@@ -84,7 +84,10 @@ enum gmat_dtype {
     GMAT_DTYPE_BOOL = 12,
     GMAT_DTYPE_F8_E4M3 = 13,
     GMAT_DTYPE_F8_E5M2 = 14,
-    GMAT_DTYPE_COUNT = 15
+    GMAT_DTYPE_F8_E8M0 = 15, /* ABI 1.2: an exponent byte, 2^(b - 127), 0xFF NaN
+                                (MXFP4 scales re-saved with this dtype); a host
+                                older than 1.2 refuses a tensor of this dtype */
+    GMAT_DTYPE_COUNT = 16
 };
 
 #define GMAT_MAX_DIMS 8
