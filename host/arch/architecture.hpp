@@ -40,11 +40,20 @@ using RowPermutation = std::vector<uint64_t>;
 // [b * source_stride + source_offset, + the slice's row length): output row j
 // of the block is column j of those rows, so `rows` is the source's row
 // length (DeepSeek's kv_b_proj -> k_b, transposed per head).
+// column_stride / column_offset take every column_stride-th source column
+// from column_offset on instead of every column: output value i of a row is
+// source column column_offset + i * column_stride (transposed: output row j
+// of a block is source column column_offset + j * column_stride). GPT-OSS
+// interleaves gate and up columns in its [experts, hidden, 2 * ff]
+// gate_up_proj: the gate slice is the transpose of the even columns.
 struct RowBlocks {
     uint64_t rows = 0;
     uint64_t source_stride = 0;
     uint64_t source_offset = 0;
     bool transposed = false;
+    uint64_t column_stride = 1;
+    uint64_t column_offset = 0;
+    bool strided_columns() const { return column_stride != 1 || column_offset != 0; }
     bool empty() const { return rows == 0; }
     uint64_t source_row(uint64_t r) const { return (r / rows) * source_stride + source_offset + r % rows; }
 };

@@ -21,6 +21,7 @@ const std::vector<const Architecture *> &all_architectures() {
         &qwen3moe_architecture(),
         &glm4moe_architecture(),
         &deepseek2_architecture(),
+        &gpt_oss_architecture(),
     };
     return all;
 }

@@ -15,5 +15,6 @@ const Architecture &qwen2moe_architecture();
 const Architecture &qwen3moe_architecture();
 const Architecture &glm4moe_architecture();
 const Architecture &deepseek2_architecture();
+const Architecture &gpt_oss_architecture();
 
 } // namespace gmat

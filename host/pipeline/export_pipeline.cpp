@@ -109,6 +109,19 @@ void fill_rows(const PlannedTensor &t, const TensorFileReader *reader, uint64_t 
     if (t.stored->source.encoded()) { // FP8 / MXFP4 as shipped: dequantized here, row by row
         const SourceLayout &layout = t.stored->source;
         const uint64_t n = row_end - row_begin;
+        if (!t.row_blocks.empty()) { // whole source rows of a fused tensor (GPT-OSS's MXFP4 gate_up_proj)
+            if (t.row_blocks.transposed || t.row_blocks.strided_columns())
+                throw GmatError(t.gguf_name + ": a transposed or column-strided slice of an encoded source tensor (uuid " +
+                                t.stored->uuid + ") is not supported");
+            for (uint64_t r = row_begin; r < row_end;) {
+                const uint64_t run = std::min(row_end - r, t.row_blocks.rows - r % t.row_blocks.rows);
+                const uint64_t from = t.row_blocks.source_row(r);
+                decode_source_rows(layout, dtype, t.stored->shape, *reader, from, from + run,
+                                   values.data() + (r - row_begin) * t.n_cols);
+                r += run;
+            }
+            return;
+        }
         if (t.permutation.empty()) {
             decode_source_rows(layout, dtype, t.stored->shape, *reader, part_row_begin, part_row_begin + n, values.data());
             return;
@@ -120,21 +133,40 @@ void fill_rows(const PlannedTensor &t, const TensorFileReader *reader, uint64_t 
     }
     thread_local std::vector<uint8_t> raw;
     const uint64_t row_bytes = t.n_cols * dtype_size(dtype);
-    if (t.row_blocks.transposed) { // rows of a block are columns of source rows (one block per chunk at most)
-        const uint64_t source_cols = t.stored->shape.back(), source_row_bytes = source_cols * dtype_size(dtype);
-        thread_local std::vector<float> block;
+    const size_t value_bytes = dtype_size(dtype);
+    const uint64_t source_cols = t.stored->shape.back();
+    const uint64_t column_stride = t.row_blocks.column_stride, column_offset = t.row_blocks.column_offset;
+    if (t.row_blocks.transposed) { // rows of a block are columns of source rows
+        // Only the source columns these output rows come from: a strip of
+        // width columns out of each of the block's n_cols source rows.
+        thread_local std::vector<float> strip;
         for (uint64_t r = row_begin; r < row_end;) {
             const uint64_t b = r / t.row_blocks.rows, first = r % t.row_blocks.rows;
             const uint64_t run = std::min(row_end - r, t.row_blocks.rows - first);
-            raw.resize(t.n_cols * source_row_bytes);
-            block.resize(t.n_cols * source_cols);
-            reader->read((b * t.row_blocks.source_stride + t.row_blocks.source_offset) * source_row_bytes, raw.size(),
-                         raw.data());
-            convert_to_f32(dtype, raw.data(), block.size(), block.data());
+            const uint64_t first_column = column_offset + first * column_stride, width = (run - 1) * column_stride + 1;
+            const uint64_t first_row = b * t.row_blocks.source_stride + t.row_blocks.source_offset;
+            raw.resize(width * value_bytes);
+            strip.resize(t.n_cols * width);
+            for (uint64_t i = 0; i < t.n_cols; ++i) {
+                reader->read(((first_row + i) * source_cols + first_column) * value_bytes, raw.size(), raw.data());
+                convert_to_f32(dtype, raw.data(), width, strip.data() + i * width);
+            }
             for (uint64_t j = 0; j < run; ++j)
                 for (uint64_t i = 0; i < t.n_cols; ++i)
-                    values[(r - row_begin + j) * t.n_cols + i] = block[i * source_cols + first + j];
+                    values[(r - row_begin + j) * t.n_cols + i] = strip[i * width + j * column_stride];
             r += run;
+        }
+        return;
+    }
+    if (!t.row_blocks.empty() && t.row_blocks.strided_columns()) { // every column_stride-th value of source rows
+        thread_local std::vector<float> source_row;
+        raw.resize(source_cols * value_bytes);
+        source_row.resize(source_cols);
+        for (uint64_t r = row_begin; r < row_end; ++r) {
+            reader->read(t.row_blocks.source_row(r) * source_cols * value_bytes, raw.size(), raw.data());
+            convert_to_f32(dtype, raw.data(), source_cols, source_row.data());
+            float *out = values.data() + (r - row_begin) * t.n_cols;
+            for (uint64_t i = 0; i < t.n_cols; ++i) out[i] = source_row[column_offset + i * column_stride];
         }
         return;
     }
@@ -164,7 +196,8 @@ void fill_rows(const PlannedTensor &t, const TensorFileReader *reader, uint64_t 
 // An MXFP4 source exported as MXFP4: its bytes are repacked, never requantized.
 bool repacks_mxfp4(const PlannedTensor &t) {
     return t.stored && !t.generated && t.stored->source.scheme == SourceScheme::mxfp4 &&
-           t.type->gguf_type() == kGgufTypeMxfp4 && t.permutation.empty() && !t.transform_values;
+           t.type->gguf_type() == kGgufTypeMxfp4 && t.permutation.empty() && !t.transform_values &&
+           !t.row_blocks.transposed && !t.row_blocks.strided_columns();
 }
 
 std::string type_label(const QuantType &type) {
@@ -264,10 +297,21 @@ void quantize_tensors(const Store &store, const ExportPlan &plan, const ExportCo
                         const TensorFileReader *reader =
                             tensor_sources.empty() ? nullptr : tensor_sources[chunk->part].reader.get();
                         if (repacks_mxfp4(t)) {
-                            const uint64_t rows = chunk->row_end - chunk->row_begin;
-                            chunk->output.resize(rows * t.type->row_bytes(t.n_cols));
-                            repack_mxfp4_rows(t.stored->source, t.stored->shape, *reader, chunk->part_row_begin,
-                                              chunk->part_row_begin + rows, chunk->output.data());
+                            const uint64_t rows = chunk->row_end - chunk->row_begin, row_bytes = t.type->row_bytes(t.n_cols);
+                            chunk->output.resize(rows * row_bytes);
+                            if (t.row_blocks.empty()) {
+                                repack_mxfp4_rows(t.stored->source, t.stored->shape, *reader, chunk->part_row_begin,
+                                                  chunk->part_row_begin + rows, chunk->output.data());
+                                return chunk;
+                            }
+                            for (uint64_t r = chunk->row_begin; r < chunk->row_end;) { // whole source rows of a slice
+                                const uint64_t run =
+                                    std::min(chunk->row_end - r, t.row_blocks.rows - r % t.row_blocks.rows);
+                                const uint64_t from = t.row_blocks.source_row(r);
+                                repack_mxfp4_rows(t.stored->source, t.stored->shape, *reader, from, from + run,
+                                                  chunk->output.data() + (r - chunk->row_begin) * row_bytes);
+                                r += run;
+                            }
                             return chunk;
                         }
                         fill_rows(t, reader, chunk->row_begin, chunk->row_end, chunk->part_row_begin, values);

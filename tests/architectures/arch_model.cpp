@@ -40,15 +40,22 @@ std::vector<float> read_f32_file(const fs::path &file) {
 }
 } // namespace
 
+fs::path arch_model_dir(const std::string &name) { return scratch_root() / name; }
+
 ArchModel make_arch_model(const std::string &hf_class, const std::vector<std::string> &extra_args,
                           const std::string &variant) {
-    ArchModel m;
-    m.hf_class = hf_class;
-    m.dir = scratch_root() / (variant.empty() ? hf_class : hf_class + "-" + variant);
-    m.hf = m.dir / "hf";
-    std::vector<std::string> args{m.hf.string(), "--architecture", hf_class, "--vocab", "512"};
+    const fs::path dir = arch_model_dir(variant.empty() ? hf_class : hf_class + "-" + variant);
+    std::vector<std::string> args{(dir / "hf").string(), "--architecture", hf_class, "--vocab", "512"};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     reference::run_reference_script("make_arch_checkpoint.py", args);
+    return import_arch_checkpoint(hf_class, dir);
+}
+
+ArchModel import_arch_checkpoint(const std::string &hf_class, const fs::path &dir) {
+    ArchModel m;
+    m.hf_class = hf_class;
+    m.dir = dir;
+    m.hf = m.dir / "hf";
     ImportOptions import;
     import.model = m.hf;
     import.output_dir = m.dir;
@@ -69,8 +76,9 @@ std::vector<float> reference_logits(const ArchModel &model) {
     std::string tokens;
     for (int32_t t : model.tokens) tokens += (tokens.empty() ? "" : ",") + std::to_string(t);
     const fs::path out = model.dir / "reference.f32";
-    reference::run_reference_script("arch_reference.py",
-                                    {"--model", model.hf.string(), "--tokens", tokens, "--out", out.string()});
+    const fs::path hf = model.reference_model.empty() ? model.hf : model.reference_model;
+    reference::run_reference_script(model.reference_script,
+                                    {"--model", hf.string(), "--tokens", tokens, "--out", out.string()});
     return read_f32_file(out);
 }
 

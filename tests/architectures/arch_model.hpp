@@ -19,7 +19,17 @@ struct ArchModel {
     std::filesystem::path hf;    // the HF checkpoint
     std::filesystem::path store; // model.gmat
     std::vector<int32_t> tokens; // 32 tokens every test evaluates
+    // The tests/reference script computing the HF forward pass, and the HF
+    // folder it reads (an encoded checkpoint's dequantized twin; empty = hf).
+    std::string reference_script = "arch_reference.py";
+    std::filesystem::path reference_model;
 };
+
+// Imports the HF checkpoint dir/hf written by a tests/reference script into dir/model.gmat.
+ArchModel import_arch_checkpoint(const std::string &hf_class, const std::filesystem::path &dir);
+
+// A fresh scratch folder for one model (removed when the test process exits).
+std::filesystem::path arch_model_dir(const std::string &name);
 
 // Writes dir/hf with make_arch_checkpoint.py (extra_args appended) and imports
 // it; dir is named after the class, plus `variant` when one class has several models.

@@ -39,7 +39,7 @@ void expect_same_types(const std::map<std::string, uint32_t> &ours, const std::m
     for (const auto &[name, type] : theirs) {
         auto it = ours.find(name);
         if (it == ours.end()) {
-            ADD_FAILURE() << name << " is missing from our Q4_K_M file";
+            ADD_FAILURE() << name << " is missing from our file";
             continue;
         }
         EXPECT_EQ(it->second, type) << name << ": ggml type ours vs llama_model_quantize's";
@@ -48,11 +48,16 @@ void expect_same_types(const std::map<std::string, uint32_t> &ours, const std::m
 } // namespace
 
 std::map<std::string, uint32_t> expect_q4_k_m_like_llama_cpp(const ArchModel &m, const std::string &source_type) {
+    return expect_mix_like_llama_cpp(m, "q4_k_m", 15 /* LLAMA_FTYPE_MOSTLY_Q4_K_M */, source_type);
+}
+
+std::map<std::string, uint32_t> expect_mix_like_llama_cpp(const ArchModel &m, const std::string &mix, int llama_ftype,
+                                                          const std::string &source_type) {
     const fs::path f32 = export_model(m, "f32");
     const fs::path source = source_type == "f32" ? f32 : export_model(m, source_type);
-    const fs::path ours = export_model(m, "q4_k_m");
-    const fs::path theirs = m.dir / "llama-q4_k_m.gguf";
-    oracle::quantize_model(source, theirs, 15 /* LLAMA_FTYPE_MOSTLY_Q4_K_M */, 2);
+    const fs::path ours = export_model(m, mix);
+    const fs::path theirs = m.dir / ("llama-" + mix + ".gguf");
+    oracle::quantize_model(source, theirs, llama_ftype, 2);
     const auto our_types = gguf_tensor_types(ours);
     expect_same_types(our_types, gguf_tensor_types(theirs));
 
@@ -61,13 +66,13 @@ std::map<std::string, uint32_t> expect_q4_k_m_like_llama_cpp(const ArchModel &m,
     const std::vector<float> logits = quantized.logits(m.tokens);
     for (float v : logits)
         if (!std::isfinite(v)) {
-            ADD_FAILURE() << m.hf_class << ": our Q4_K_M gives a non-finite logit";
+            ADD_FAILURE() << m.hf_class << ": our " << mix << " gives a non-finite logit";
             return our_types;
         }
     const double kl_ours = oracle::kl_divergence(exact, logits, quantized.n_vocab());
     const double kl_theirs = oracle::kl_divergence(exact, oracle::Llama(theirs).logits(m.tokens), quantized.n_vocab());
-    std::printf("%s q4_k_m: KL ours %.3g, llama.cpp %.3g\n", m.hf_class.c_str(), kl_ours, kl_theirs);
-    EXPECT_GT(kl_ours, 0.0) << m.hf_class << ": Q4_K_M gave exactly the F32 logits";
+    std::printf("%s %s: KL ours %.3g, llama.cpp %.3g\n", m.hf_class.c_str(), mix.c_str(), kl_ours, kl_theirs);
+    EXPECT_GT(kl_ours, 0.0) << m.hf_class << ": " << mix << " gave exactly the F32 logits";
     EXPECT_LE(kl_ours, kl_theirs * 1.5 + 1e-6) << m.hf_class;
     return our_types;
 }

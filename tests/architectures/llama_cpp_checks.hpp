@@ -26,4 +26,10 @@ std::map<std::string, uint32_t> gguf_tensor_types(const std::filesystem::path &f
 std::map<std::string, uint32_t> expect_q4_k_m_like_llama_cpp(const ArchModel &model,
                                                              const std::string &source_type = "f32");
 
+// The same for any mix: our `mix` export (e.g. "mxfp4_moe") against
+// llama_model_quantize with `llama_ftype` (38 = LLAMA_FTYPE_MOSTLY_MXFP4_MOE)
+// on our `source_type` export.
+std::map<std::string, uint32_t> expect_mix_like_llama_cpp(const ArchModel &model, const std::string &mix,
+                                                          int llama_ftype, const std::string &source_type);
+
 } // namespace gmat::test
