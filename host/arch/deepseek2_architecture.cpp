@@ -26,13 +26,6 @@ namespace gmat {
 
 namespace {
 
-const std::map<std::string, std::string> &expert_tensor_names() {
-    static const std::map<std::string, std::string> names{{"gate_proj", "ffn_gate_exps.weight"},
-                                                          {"up_proj", "ffn_up_exps.weight"},
-                                                          {"down_proj", "ffn_down_exps.weight"}};
-    return names;
-}
-
 std::map<std::string, std::string> deepseek2_block_names() {
     auto names = llama_style_block_names(); // dense MLP of the first layers, o_proj, the two norms
     for (const char *none : {"self_attn.k_proj.weight", "self_attn.v_proj.weight", "self_attn.q_proj.bias",
@@ -71,14 +64,7 @@ public:
         return decoder_gguf_tensor_name(hf, {"deepseek2", &block});
     }
 
-    std::optional<StackedSlot> stacked_tensor(const std::string &hf) const override {
-        static const std::regex expert(
-            R"(^model\.layers\.(\d+)\.mlp\.experts\.(\d+)\.(gate_proj|up_proj|down_proj)\.weight$)");
-        std::smatch m;
-        if (!std::regex_match(hf, m, expert)) return std::nullopt;
-        return StackedSlot{"blk." + m[1].str() + "." + expert_tensor_names().at(m[3].str()),
-                           std::stoull(m[2].str())};
-    }
+    std::optional<StackedSlot> stacked_tensor(const std::string &hf) const override { return per_expert_slot(hf); }
 
     std::optional<std::string> left_out(const std::string &hf, const HfConfig &c) const override {
         static const std::regex layer(R"(^model\.layers\.(\d+)\.)");

@@ -22,6 +22,13 @@ std::string shape_text(const std::vector<uint64_t> &shape) {
 
 } // namespace
 
+std::optional<StackedSlot> per_expert_slot(const std::string &hf) {
+    static const std::regex expert(R"(^model\.layers\.(\d+)\.mlp\.experts\.(\d+)\.(gate|up|down)_proj\.weight$)");
+    std::smatch m;
+    if (!std::regex_match(hf, m, expert)) return std::nullopt;
+    return StackedSlot{"blk." + m[1].str() + ".ffn_" + m[3].str() + "_exps.weight", std::stoull(m[2].str())};
+}
+
 std::optional<std::string> fused_expert_gguf_name(const std::string &hf) {
     std::smatch m;
     if (!match_fused(hf, m)) return std::nullopt;

@@ -1,5 +1,7 @@
-// Expert stacks as transformers 5 saves them (and GPT-OSS ships): one 3-D
-// tensor per projection instead of one 2-D tensor per expert.
+// Expert stacks of HF MoE checkpoints. Per expert, as transformers 4 saves
+// them: model.layers.N.mlp.experts.E.{gate,up,down}_proj.weight is slot E of
+// blk.N.ffn_{gate,up,down}_exps.weight. Fused, as transformers 5 saves them:
+// one 3-D tensor per projection instead of one 2-D tensor per expert.
 //   model.layers.N.mlp.experts.gate_up_proj [experts, 2 * ff, hidden]: each
 //     expert's gate rows, then its up rows (split by llama.cpp's converter
 //     into ffn_gate_exps and ffn_up_exps);
@@ -15,6 +17,11 @@
 #include <vector>
 
 namespace gmat {
+
+// The stacked GGUF tensor and slot of a per-expert projection
+// (model.layers.N.mlp.experts.E.{gate,up,down}_proj.weight); nullopt for any
+// other tensor.
+std::optional<StackedSlot> per_expert_slot(const std::string &hf_name);
 
 // The GGUF name of a fused stack under "model.layers.N.mlp.experts."
 // (gate_up_proj answers with ffn_gate_exps, the role recommendations look

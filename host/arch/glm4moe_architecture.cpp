@@ -17,18 +17,10 @@
 #include "arch/llama_family.hpp"
 #include "arch/supported_architectures.hpp"
 
-#include <regex>
 
 namespace gmat {
 
 namespace {
-
-const std::map<std::string, std::string> &expert_tensor_names() {
-    static const std::map<std::string, std::string> names{{"gate_proj", "ffn_gate_exps.weight"},
-                                                          {"up_proj", "ffn_up_exps.weight"},
-                                                          {"down_proj", "ffn_down_exps.weight"}};
-    return names;
-}
 
 std::map<std::string, std::string> glm4moe_block_names() {
     auto names = llama_style_block_names(); // dense MLP of the first layers included
@@ -63,14 +55,7 @@ public:
         return decoder_gguf_tensor_name(hf, {"glm4moe", &block});
     }
 
-    std::optional<StackedSlot> stacked_tensor(const std::string &hf) const override {
-        static const std::regex expert(
-            R"(^model\.layers\.(\d+)\.mlp\.experts\.(\d+)\.(gate_proj|up_proj|down_proj)\.weight$)");
-        std::smatch m;
-        if (!std::regex_match(hf, m, expert)) return std::nullopt;
-        return StackedSlot{"blk." + m[1].str() + "." + expert_tensor_names().at(m[3].str()),
-                           std::stoull(m[2].str())};
-    }
+    std::optional<StackedSlot> stacked_tensor(const std::string &hf) const override { return per_expert_slot(hf); }
 
     std::vector<TensorSlice> split_tensor(const std::string &hf, const std::vector<uint64_t> &shape,
                                           const HfConfig &) const override {

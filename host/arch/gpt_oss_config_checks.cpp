@@ -1,6 +1,6 @@
 #include "arch/gpt_oss_config_checks.hpp"
 
-#include "common/error.hpp"
+#include "arch/moe_config_checks.hpp"
 #include "common/json.hpp"
 
 #include <string>
@@ -9,17 +9,14 @@ namespace gmat {
 
 namespace {
 
+constexpr MoeClass kGptOss{"GptOssForCausalLM", "gpt-oss"};
+
 [[noreturn]] void refuse(const HfConfig &c, const std::string &field, const std::string &why) {
-    throw GmatError(c.source() + ": GptOssForCausalLM field '" + field + "' " + why);
+    refuse_moe_field(c, kGptOss, field, why);
 }
 
 void check_experts(const HfConfig &c) {
-    const uint64_t experts = c.require_uint("num_local_experts");
-    const uint64_t used = c.require_uint("num_experts_per_tok");
-    if (experts == 0) refuse(c, "num_local_experts", "is 0; llama.cpp's gpt-oss needs at least one expert");
-    if (used == 0 || used > experts)
-        refuse(c, "num_experts_per_tok", "is " + std::to_string(used) + "; it must be between 1 and num_local_experts (" +
-                                             std::to_string(experts) + ")");
+    check_expert_counts(c, kGptOss, "num_local_experts");
     // llama.cpp's gpt-oss graph clamps with the constants of the released models.
     if (auto limit = c.optional_number("swiglu_limit"); limit && *limit != 7.0)
         refuse(c, "swiglu_limit", "is " + std::to_string(*limit) +

@@ -12,19 +12,10 @@
 #include "arch/supported_architectures.hpp"
 #include "arch/qwen2moe_config_checks.hpp"
 
-#include <regex>
 
 namespace gmat {
 
 namespace {
-
-// HF expert projection -> the stacked GGUF tensor it is a slice of.
-const std::map<std::string, std::string> &expert_tensor_names() {
-    static const std::map<std::string, std::string> names{{"gate_proj", "ffn_gate_exps.weight"},
-                                                          {"up_proj", "ffn_up_exps.weight"},
-                                                          {"down_proj", "ffn_down_exps.weight"}};
-    return names;
-}
 
 // Qwen2's layer without its dense MLP (llama.cpp's qwen2moe has none, so a
 // dense mlp.gate_proj must fail by name), plus the router and shared expert.
@@ -53,14 +44,7 @@ public:
         return decoder_gguf_tensor_name(hf, {"qwen2moe", &block});
     }
 
-    std::optional<StackedSlot> stacked_tensor(const std::string &hf) const override {
-        static const std::regex expert(
-            R"(^model\.layers\.(\d+)\.mlp\.experts\.(\d+)\.(gate_proj|up_proj|down_proj)\.weight$)");
-        std::smatch m;
-        if (!std::regex_match(hf, m, expert)) return std::nullopt;
-        return StackedSlot{"blk." + m[1].str() + "." + expert_tensor_names().at(m[3].str()),
-                           std::stoull(m[2].str())};
-    }
+    std::optional<StackedSlot> stacked_tensor(const std::string &hf) const override { return per_expert_slot(hf); }
 
     // transformers 5's fused [experts, 2 * ff, hidden] gate_up_proj.
     std::vector<TensorSlice> split_tensor(const std::string &hf, const std::vector<uint64_t> &shape,

@@ -6,6 +6,7 @@
 // expert, and the multi-token-prediction layer left out. Checked against the
 // HF forward pass through llama.cpp and llama_model_quantize's Q4_K_M.
 #include "arch_model.hpp"
+#include "config_variants.hpp"
 #include "llama_cpp_checks.hpp"
 
 #include "arch/architecture.hpp"
@@ -80,8 +81,8 @@ TEST(DeepseekV3, TheLeftOutMtpLayerIsOneNote) {
 }
 
 // DeepSeek-V3's config.json fields, small; `changed` replaces or adds fields.
-HfConfig deepseek_config(const std::map<std::string, std::string> &changed = {}) {
-    std::map<std::string, std::string> fields{
+HfConfig deepseek_config(const ConfigFields &changed = {}) {
+    static const ConfigFields fields{
         {"architectures", R"(["DeepseekV3ForCausalLM"])"}, {"hidden_size", "256"}, {"intermediate_size", "512"},
         {"num_hidden_layers", "3"}, {"num_attention_heads", "4"}, {"num_key_value_heads", "4"},
         {"vocab_size", "512"}, {"hidden_act", R"("silu")"}, {"n_routed_experts", "8"}, {"num_experts_per_tok", "2"},
@@ -90,22 +91,10 @@ HfConfig deepseek_config(const std::map<std::string, std::string> &changed = {})
         {"scoring_func", R"("sigmoid")"}, {"topk_method", R"("noaux_tc")"}, {"q_lora_rank", "64"},
         {"kv_lora_rank", "64"}, {"qk_nope_head_dim", "32"}, {"qk_rope_head_dim", "16"}, {"v_head_dim", "32"},
         {"moe_layer_freq", "1"}, {"rope_interleave", "true"}, {"attention_bias", "false"}};
-    for (const auto &[field, value] : changed) fields[field] = value;
-    std::string json;
-    for (const auto &[field, value] : fields) json += (json.empty() ? "{" : ", ") + ("\"" + field + "\": ") + value;
-    return HfConfig::from_text(json + "}", "config.json");
+    return config_with(fields, changed);
 }
 
-std::string hyperparameter_error(const std::map<std::string, std::string> &changed) {
-    const HfConfig c = deepseek_config(changed);
-    Metadata md;
-    try {
-        architecture_for(c).add_hyperparameters(c, md);
-    } catch (const std::exception &e) {
-        return e.what();
-    }
-    return "";
-}
+std::string hyperparameter_error(const ConfigFields &changed) { return hyperparameter_error_of(deepseek_config(changed)); }
 
 TEST(DeepseekV3, VariantsLlamaCppCannotRunAreRefusedNamingClassAndField) {
     EXPECT_EQ(hyperparameter_error({}), "");

@@ -5,6 +5,7 @@
 // (counted in block_count, its tensors named blk.N.nextn.*). Checked against
 // the HF forward pass through llama.cpp and llama_model_quantize's Q4_K_M.
 #include "arch_model.hpp"
+#include "config_variants.hpp"
 #include "llama_cpp_checks.hpp"
 
 #include "arch/architecture.hpp"
@@ -59,8 +60,8 @@ TEST(Glm4Moe, Q4KMFromBf16ChoosesLlamaCppsTypesAndRuns) {
 }
 
 // GLM-4.5-Air's config.json fields, small; `changed` replaces or adds fields.
-HfConfig glm4moe_config(const std::map<std::string, std::string> &changed = {}) {
-    std::map<std::string, std::string> fields{
+HfConfig glm4moe_config(const ConfigFields &changed = {}) {
+    static const ConfigFields fields{
         {"architectures", R"(["Glm4MoeForCausalLM"])"}, {"hidden_size", "256"}, {"intermediate_size", "512"},
         {"num_hidden_layers", "3"}, {"num_attention_heads", "4"}, {"num_key_value_heads", "2"},
         {"head_dim", "128"}, {"vocab_size", "512"}, {"hidden_act", R"("silu")"}, {"n_routed_experts", "8"},
@@ -68,22 +69,10 @@ HfConfig glm4moe_config(const std::map<std::string, std::string> &changed = {}) 
         {"first_k_dense_replace", "1"}, {"num_nextn_predict_layers", "1"}, {"n_group", "1"}, {"topk_group", "1"},
         {"norm_topk_prob", "true"}, {"routed_scaling_factor", "1.0"}, {"partial_rotary_factor", "0.5"},
         {"attention_bias", "true"}, {"use_qk_norm", "false"}, {"tie_word_embeddings", "false"}};
-    for (const auto &[field, value] : changed) fields[field] = value;
-    std::string json;
-    for (const auto &[field, value] : fields) json += (json.empty() ? "{" : ", ") + ("\"" + field + "\": ") + value;
-    return HfConfig::from_text(json + "}", "config.json");
+    return config_with(fields, changed);
 }
 
-std::string hyperparameter_error(const std::map<std::string, std::string> &changed) {
-    const HfConfig c = glm4moe_config(changed);
-    Metadata md;
-    try {
-        architecture_for(c).add_hyperparameters(c, md);
-    } catch (const std::exception &e) {
-        return e.what();
-    }
-    return "";
-}
+std::string hyperparameter_error(const ConfigFields &changed) { return hyperparameter_error_of(glm4moe_config(changed)); }
 
 TEST(Glm4Moe, VariantsLlamaCppCannotRunAreRefusedNamingClassAndField) {
     EXPECT_EQ(hyperparameter_error({}), "");

@@ -7,6 +7,7 @@
 // MXFP4_MOE types against llama_model_quantize's; the o200k tokenizer and the
 // chat template; config variants llama.cpp cannot run refused.
 #include "arch_model.hpp"
+#include "config_variants.hpp"
 #include "llama_cpp_checks.hpp"
 
 #include "arch/architecture.hpp"
@@ -169,9 +170,9 @@ TEST(GptOssMxfp4, Q4KMFromBf16ChoosesLlamaCppsTypes) {
     }
 }
 
-// gpt-oss-20b's config.json, small, with `changed` (field -> JSON value) replacing or adding fields.
-std::string gpt_oss_config_text(const std::map<std::string, std::string> &changed = {}) {
-    std::map<std::string, std::string> fields{
+// gpt-oss-20b's config.json fields, small.
+const ConfigFields &gpt_oss_fields() {
+    static const ConfigFields fields{
         {"architectures", R"(["GptOssForCausalLM"])"}, {"hidden_size", "256"}, {"intermediate_size", "256"},
         {"num_hidden_layers", "2"}, {"num_attention_heads", "4"}, {"num_key_value_heads", "2"}, {"head_dim", "64"},
         {"vocab_size", "512"}, {"num_local_experts", "4"}, {"num_experts_per_tok", "2"}, {"experts_per_token", "2"},
@@ -180,26 +181,12 @@ std::string gpt_oss_config_text(const std::map<std::string, std::string> &change
         {"rope_theta", "150000"}, {"max_position_embeddings", "512"},
         {"rope_scaling", R"({"rope_type": "yarn", "factor": 32.0, "beta_fast": 32.0, "beta_slow": 1.0, )"
                          R"("original_max_position_embeddings": 16, "truncate": false})"}};
-    for (const auto &[field, value] : changed) fields[field] = value;
-    std::string json;
-    for (const auto &[field, value] : fields) json += (json.empty() ? "{" : ", ") + ("\"" + field + "\": ") + value;
-    return json + "}";
+    return fields;
 }
 
-HfConfig gpt_oss_config(const std::map<std::string, std::string> &changed = {}) {
-    return HfConfig::from_text(gpt_oss_config_text(changed), "config.json");
-}
+HfConfig gpt_oss_config(const ConfigFields &changed = {}) { return config_with(gpt_oss_fields(), changed); }
 
-std::string hyperparameter_error(const std::map<std::string, std::string> &changed) {
-    const HfConfig c = gpt_oss_config(changed);
-    Metadata md;
-    try {
-        architecture_for(c).add_hyperparameters(c, md);
-    } catch (const std::exception &e) {
-        return e.what();
-    }
-    return "";
-}
+std::string hyperparameter_error(const ConfigFields &changed) { return hyperparameter_error_of(gpt_oss_config(changed)); }
 
 TEST(GptOss, SupportedConfigsWriteTheConvertersKeys) {
     EXPECT_EQ(hyperparameter_error({}), "");
@@ -239,7 +226,7 @@ TEST(GptOss, ARefusedConfigWritesNothing) {
     const fs::path store = gpt_oss().dir / "refused.gmat";
     fs::remove_all(store);
     fs::copy(gpt_oss().store, store, fs::copy_options::recursive);
-    std::ofstream(store / "config.json") << gpt_oss_config_text({{"swiglu_limit", "5.0"}});
+    std::ofstream(store / "config.json") << config_json_text(gpt_oss_fields(), {{"swiglu_limit", "5.0"}});
     const fs::path out = gpt_oss().dir / "refused.gguf";
     try {
         export_in_process(store, default_type_config("q4_k_m"), out);

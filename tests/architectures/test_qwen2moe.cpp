@@ -4,6 +4,7 @@
 // against the HF forward pass; config variants llama.cpp cannot run are
 // refused naming the class and field.
 #include "arch_model.hpp"
+#include "config_variants.hpp"
 #include "llama_cpp_checks.hpp"
 
 #include "arch/architecture.hpp"
@@ -58,30 +59,18 @@ TEST(Qwen2Moe, Q4KMChoosesLlamaCppsTypesAndRuns) {
 
 // A config.json llama.cpp's qwen2moe can run (Qwen1.5-MoE's fields, small),
 // with `changed` (field -> JSON value) replacing or adding fields.
-HfConfig qwen2moe_config(const std::map<std::string, std::string> &changed = {}) {
-    std::map<std::string, std::string> fields{
+HfConfig qwen2moe_config(const ConfigFields &changed = {}) {
+    static const ConfigFields fields{
         {"architectures", R"(["Qwen2MoeForCausalLM"])"}, {"hidden_size", "256"}, {"intermediate_size", "512"},
         {"num_hidden_layers", "2"}, {"num_attention_heads", "4"}, {"num_key_value_heads", "2"},
         {"vocab_size", "512"}, {"hidden_act", R"("silu")"}, {"num_experts", "8"}, {"num_experts_per_tok", "2"},
         {"moe_intermediate_size", "384"}, {"shared_expert_intermediate_size", "512"}, {"norm_topk_prob", "false"},
         {"decoder_sparse_step", "1"}, {"mlp_only_layers", "[]"}, {"use_sliding_window", "false"},
         {"sliding_window", "4096"}, {"tie_word_embeddings", "false"}};
-    for (const auto &[field, value] : changed) fields[field] = value;
-    std::string json;
-    for (const auto &[field, value] : fields) json += (json.empty() ? "{" : ", ") + ("\"" + field + "\": ") + value;
-    return HfConfig::from_text(json + "}", "config.json");
+    return config_with(fields, changed);
 }
 
-std::string hyperparameter_error(const std::map<std::string, std::string> &changed) {
-    const HfConfig c = qwen2moe_config(changed);
-    Metadata md;
-    try {
-        architecture_for(c).add_hyperparameters(c, md);
-    } catch (const std::exception &e) {
-        return e.what();
-    }
-    return "";
-}
+std::string hyperparameter_error(const ConfigFields &changed) { return hyperparameter_error_of(qwen2moe_config(changed)); }
 
 TEST(Qwen2Moe, SupportedConfigWritesTheExpertKeys) {
     EXPECT_EQ(hyperparameter_error({}), "");

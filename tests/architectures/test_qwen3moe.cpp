@@ -5,6 +5,7 @@
 // tensors and from the fused 3-D experts transformers 5 saves. Config
 // variants llama.cpp cannot run are refused naming the class and field.
 #include "arch_model.hpp"
+#include "config_variants.hpp"
 #include "llama_cpp_checks.hpp"
 
 #include "arch/architecture.hpp"
@@ -78,30 +79,18 @@ TEST(Qwen3Moe, FusedExpertCheckpointExportsLikePerExpertTensors) {
 
 // A config.json llama.cpp's qwen3moe can run (Qwen3-30B-A3B's fields, small),
 // with `changed` (field -> JSON value) replacing or adding fields.
-HfConfig qwen3moe_config(const std::map<std::string, std::string> &changed = {}) {
-    std::map<std::string, std::string> fields{
+HfConfig qwen3moe_config(const ConfigFields &changed = {}) {
+    static const ConfigFields fields{
         {"architectures", R"(["Qwen3MoeForCausalLM"])"}, {"hidden_size", "256"}, {"intermediate_size", "512"},
         {"num_hidden_layers", "2"}, {"num_attention_heads", "4"}, {"num_key_value_heads", "2"},
         {"head_dim", "128"}, {"vocab_size", "512"}, {"hidden_act", R"("silu")"}, {"num_experts", "8"},
         {"num_experts_per_tok", "2"}, {"moe_intermediate_size", "256"}, {"norm_topk_prob", "true"},
         {"decoder_sparse_step", "1"}, {"mlp_only_layers", "[]"}, {"use_sliding_window", "false"},
         {"sliding_window", "null"}, {"attention_bias", "false"}, {"tie_word_embeddings", "false"}};
-    for (const auto &[field, value] : changed) fields[field] = value;
-    std::string json;
-    for (const auto &[field, value] : fields) json += (json.empty() ? "{" : ", ") + ("\"" + field + "\": ") + value;
-    return HfConfig::from_text(json + "}", "config.json");
+    return config_with(fields, changed);
 }
 
-std::string hyperparameter_error(const std::map<std::string, std::string> &changed) {
-    const HfConfig c = qwen3moe_config(changed);
-    Metadata md;
-    try {
-        architecture_for(c).add_hyperparameters(c, md);
-    } catch (const std::exception &e) {
-        return e.what();
-    }
-    return "";
-}
+std::string hyperparameter_error(const ConfigFields &changed) { return hyperparameter_error_of(qwen3moe_config(changed)); }
 
 TEST(Qwen3Moe, SupportedConfigsWriteTheExpertKeys) {
     EXPECT_EQ(hyperparameter_error({}), "");
