@@ -46,11 +46,19 @@ struct ExportArgs {
     bool assemble = false;
     std::optional<double> target_bpw;
     std::string target_size;
+    std::vector<std::string> auto_types;
 };
 
 // --target-bpw / --target-size make the profile an `auto` one with that budget.
 void apply_targets(const ExportArgs &args, ExportConfig &config) {
     if (args.target_bpw && !args.target_size.empty()) throw GmatError("give --target-bpw or --target-size, not both");
+    if (!args.auto_types.empty()) {
+        if (!args.target_bpw && args.target_size.empty() && !is_auto_type(config))
+            throw GmatError("--auto-types lists the types default_type \"auto\" chooses from: give --target-bpw or "
+                            "--target-size, or a profile with default_type \"auto\" (its default_type is '" +
+                            config.default_type + "')");
+        config.auto_types = args.auto_types;
+    }
     if (!args.target_bpw && args.target_size.empty()) return;
     config.default_type = "auto";
     config.target_bpw.reset();
@@ -99,6 +107,8 @@ void run(GlobalOptions &global, const ExportArgs &args) {
         return;
     }
     if (args.generate_config) {
+        if (!args.auto_types.empty())
+            throw GmatError("--auto-types: give --target-bpw or --target-size with --generate-config to write an auto choice");
         std::vector<std::pair<std::string, std::string>> comments;
         const ExportConfig config =
             default_export_config(store, registry, &comments, args.importance_high, args.importance_medium);
@@ -192,6 +202,11 @@ void add_export_command(CLI::App &app, GlobalOptions &global) {
     cmd->add_option("--target-size", args->target_size,
                     "Like --target-bpw, for a total output size: bytes, or a number with a unit (8GB, 7.5GiB, 500MB; "
                     "KB/MB/GB/TB are powers of 1000, KiB/MiB/GiB/TiB of 1024)");
+    cmd->add_option("--auto-types", args->auto_types,
+                    "With auto (--target-bpw/--target-size): the types it may choose from, comma-separated (e.g. "
+                    "q4_k,q5_k,q6_k,q8_0,iq3_s); replaces the profile's auto_types. Default: every loaded type but f32 "
+                    "and the slow-search lattice types (iq3/iq2/iq1, marked [slow search] by `gmat plugins`)")
+        ->delimiter(',');
     cmd->add_flag("--dry-run", args->dry_run,
                   "Print the resolved per-tensor table (name, shape, type, bytes, reason), total size and bits per "
                   "weight without writing anything");

@@ -26,7 +26,7 @@ void print_plugins(const PluginRegistry &registry) {
             std::cout << "  " << std::left << std::setw(10) << t->name() << " gguf id " << std::setw(4) << t->gguf_type()
                       << std::setw(8) << std::fixed << std::setprecision(4) << t->bits_per_weight() << " bits/weight"
                       << "  block " << t->block_elements() << " values / " << t->block_bytes() << " bytes"
-                      << (t->uses_importance() ? "  [imatrix]" : "") << "  (" << t->plugin_name() << ")\n";
+                      << (t->uses_importance() ? "  [imatrix]" : "") << (t->is_slow_search() ? "  [slow search]" : "") << "  (" << t->plugin_name() << ")\n";
         }
     }
     if (!registry.conflicts().empty()) {

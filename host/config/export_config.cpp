@@ -19,7 +19,7 @@ ExportConfig parse_export_config_json(const rapidjson::Value &root, const std::s
         const std::string q = ctx + ": quantization";
         const auto &quant = json::require_object(root["quantization"], q);
         json::require_only_keys(quant, {"default_type", "scale_optimization", "trellis_lambda", "per_tensor", "allow_unmatched",
-                                        "target_bpw", "target_size"}, ctx,
+                                        "target_bpw", "target_size", "auto_types"}, ctx,
                                 "quantization");
         if (quant.HasMember("default_type")) c.default_type = json::require_string(quant["default_type"], q + ".default_type");
         if (quant.HasMember("scale_optimization")) {
@@ -46,8 +46,17 @@ ExportConfig parse_export_config_json(const rapidjson::Value &root, const std::s
             else c.target_size = json::require_uint(size, q + ".target_size");
             if (*c.target_size == 0) throw GmatError(q + ".target_size: 0 bytes; give a positive size (bytes, or e.g. \"8GB\")");
         }
+        if (quant.HasMember("auto_types")) {
+            const auto &types = json::require_array(quant["auto_types"], q + ".auto_types");
+            if (types.Empty()) throw GmatError(q + ".auto_types: empty; list the types auto may choose, or leave it out");
+            for (rapidjson::SizeType i = 0; i < types.Size(); ++i)
+                c.auto_types.push_back(json::require_string(types[i], q + ".auto_types[" + std::to_string(i) + "]"));
+        }
         if (c.target_bpw && c.target_size)
             throw GmatError(q + ": give target_bpw or target_size, not both");
+        if (!c.auto_types.empty() && !is_auto_type(c))
+            throw GmatError(q + ".auto_types: lists the types default_type \"auto\" chooses from (default_type is '" +
+                            c.default_type + "')");
         if ((c.target_bpw || c.target_size) && !is_auto_type(c))
             throw GmatError(q + ": target_bpw/target_size choose types only with default_type \"auto\" (default_type is '" +
                             c.default_type + "')");
@@ -125,6 +134,11 @@ rapidjson::Document export_config_document(const ExportConfig &c,
     quant.AddMember("trellis_lambda", c.trellis_lambda, a);
     if (c.target_bpw) quant.AddMember("target_bpw", *c.target_bpw, a);
     if (c.target_size) quant.AddMember("target_size", *c.target_size, a);
+    if (!c.auto_types.empty()) {
+        rapidjson::Value types(rapidjson::kArrayType);
+        for (const auto &t : c.auto_types) types.PushBack(str(t), a);
+        quant.AddMember("auto_types", types, a);
+    }
     for (const auto &[key, type] : c.per_tensor) per.AddMember(str(key), str(type), a);
     quant.AddMember("per_tensor", per, a);
     if (c.allow_unmatched) quant.AddMember("allow_unmatched", true, a);

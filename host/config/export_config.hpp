@@ -33,6 +33,10 @@ struct ExportConfig {
     // the output files (a number, or a text with a unit: "8GB", "7.5GiB").
     std::optional<double> target_bpw;
     std::optional<uint64_t> target_size;
+    // The types `auto` may choose from, as listed (quantization.auto_types or
+    // --auto-types). Empty: every loaded type except f32 and the slow-search
+    // (lattice) types.
+    std::vector<std::string> auto_types;
 };
 
 // default_type "auto": types chosen under target_bpw or target_size.

@@ -32,6 +32,8 @@ public:
     uint32_t flags() const { return flags_; }
     bool is_float() const { return (flags_ & GMAT_QUANT_FLOAT) != 0; }
     bool uses_importance() const { return (flags_ & GMAT_QUANT_USES_IMPORTANCE) != 0; }
+    // A codebook search far slower than a K-quant: `auto` offers it only when auto_types lists it.
+    bool is_slow_search() const { return (flags_ & GMAT_QUANT_SLOW_SEARCH) != 0; }
     // Derived, never declared: 8 * bytes / elements (q4_0: 4.5, q6_K: 6.5625).
     double bits_per_weight() const { return 8.0 * block_bytes_ / block_elements_; }
     bool fits_row(uint64_t n_cols) const { return n_cols > 0 && n_cols % block_elements_ == 0; }

@@ -289,6 +289,59 @@ TEST(AutoTypes, PinnedTensorsKeepTheirTypeAndCountAgainstTheBudget) {
     }
 }
 
+// The lattice types cost tens of times a K-quant's time per value: auto leaves
+// them out unless the profile lists them, and then chooses only among the list.
+TEST(AutoTypes, SlowSearchTypesAreOfferedOnlyWhenListed) {
+    const PluginRegistry &registry = build_plugins();
+    ASSERT_NE(registry.find_quant_type("iq3_s"), nullptr) << "the iq-lattice plugin is part of the build";
+    ASSERT_TRUE(registry.find_quant_type("iq3_s")->is_slow_search());
+    for (double bpw : {3.0, 3.6, 4.5}) {
+        const ExportPlan by_default = plan(llama(), auto_bpw(bpw));
+        for (const auto &t : by_default.tensors) EXPECT_FALSE(t.type->is_slow_search()) << t.gguf_name << " " << bpw;
+        bool noted = false;
+        for (const auto &n : by_default.notes) noted |= n.find("left out the slow-search types iq3_s") != std::string::npos;
+        EXPECT_TRUE(noted);
+
+        const std::set<std::string> listed{"q2_k", "q3_k", "iq3_s", "q4_k", "q8_0"};
+        const std::string profile = R"({"quantization": {"default_type": "auto", "target_bpw": )" + std::to_string(bpw) +
+                                    R"(, "auto_types": ["q2_k", "Q3_K", "iq3_s", "q4_k", "q8_0"]}})";
+        const ExportPlan listed_plan = plan(llama(), profile);
+        EXPECT_LE(listed_plan.bits_per_weight(), bpw);
+        size_t chosen = 0;
+        for (const auto &t : listed_plan.tensors) {
+            if (t.reason.rfind("auto: ", 0) != 0) continue;
+            ++chosen;
+            EXPECT_EQ(listed.count(t.type->name()), 1u) << t.gguf_name << " got " << t.type->name();
+            EXPECT_NE(t.reason.find("best of 5 types"), std::string::npos) << t.reason;
+        }
+        EXPECT_GT(chosen, 0u);
+        for (const auto &n : listed_plan.notes) EXPECT_EQ(n.find("left out"), std::string::npos) << n;
+    }
+    // The resolved profile is an ordinary one: no auto_types left in it.
+    const Store store = Store::open(llama());
+    ExportConfig config = parse_export_config_text(
+        R"({"quantization": {"default_type": "auto", "target_bpw": 3.6, "auto_types": ["q3_k", "iq3_s", "q8_0"]}})", "p");
+    const AutoResolution r = resolve_auto_types(store, config, "p", registry, {});
+    EXPECT_TRUE(r.config.auto_types.empty());
+    EXPECT_EQ(export_config_text(r.config).find("auto_types"), std::string::npos);
+}
+
+TEST(AutoTypes, BadAutoTypesAreClearErrors) {
+    auto err = [](const std::string &types) {
+        return error_of([&] {
+            plan(llama(), R"({"quantization": {"default_type": "auto", "target_bpw": 4.5, "auto_types": )" + types + "}}");
+        });
+    };
+    const std::string unknown = err(R"(["q4_k", "q9_k"])");
+    EXPECT_NE(unknown.find("test config: quantization.auto_types[1]: 'q9_k' is not a type auto can choose (loaded: "),
+              std::string::npos) << unknown;
+    EXPECT_NE(unknown.find("iq3_s"), std::string::npos) << unknown;
+    EXPECT_NE(err(R"(["q4_k_m"])").find("quantization.auto_types[0]: 'q4_k_m' is a mix; auto chooses block types (such as q4_k)"),
+              std::string::npos);
+    EXPECT_NE(err(R"(["f32"])").find("'f32' is not a type auto can choose"), std::string::npos);
+    EXPECT_NE(err(R"(["q4_k", "Q4_K"])").find("quantization.auto_types[1]: 'Q4_K' is listed twice"), std::string::npos);
+}
+
 TEST(AutoTypes, BadBudgetsAreClearErrors) {
     EXPECT_NE(error_of([] { plan(llama(), R"({"quantization": {"default_type": "auto"}})"); })
                   .find("test config: quantization.default_type: \"auto\" needs a budget: target_bpw"),

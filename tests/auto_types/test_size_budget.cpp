@@ -64,6 +64,10 @@ TEST(SizeBudget, ProfileFieldsParseAndRoundTrip) {
     const auto file = std::filesystem::temp_directory_path() / ("auto-profile-" + std::to_string(::getpid()) + ".json");
     write_export_config(file, b);
     EXPECT_EQ(*parse_export_config(file).target_size, 8053063680u);
+    ExportConfig listed = parse(R"({"default_type": "auto", "target_bpw": 3.5, "auto_types": ["q3_k", "iq3_s"]})");
+    EXPECT_EQ(listed.auto_types, (std::vector<std::string>{"q3_k", "iq3_s"}));
+    write_export_config(file, listed);
+    EXPECT_EQ(parse_export_config(file).auto_types, listed.auto_types);
     std::filesystem::remove(file);
 }
 
@@ -77,6 +81,13 @@ TEST(SizeBudget, BadProfileBudgetsAreClearErrors) {
     EXPECT_NE(err(R"({"default_type": "auto", "target_bpw": -4})").find("outside (0, 32]"), std::string::npos);
     EXPECT_NE(err(R"({"default_type": "auto", "target_bpw": 4, "target_size": 5})").find("not both"), std::string::npos);
     EXPECT_NE(err(R"({"default_type": "q4_k_m", "target_bpw": 4})").find("only with default_type \"auto\""),
+              std::string::npos);
+    EXPECT_NE(err(R"({"default_type": "auto", "target_bpw": 4, "auto_types": []})").find("quantization.auto_types: empty"),
+              std::string::npos);
+    EXPECT_NE(err(R"({"default_type": "auto", "target_bpw": 4, "auto_types": ["q4_k", 5]})").find("quantization.auto_types[1]"),
+              std::string::npos);
+    EXPECT_NE(err(R"({"default_type": "q4_k_m", "auto_types": ["q4_k"]})")
+                  .find("quantization.auto_types: lists the types default_type \"auto\" chooses from (default_type is 'q4_k_m')"),
               std::string::npos);
 }
 

@@ -258,6 +258,8 @@ def export_config_seeds(corpus):
     write(corpus, t, "null_shard", '{"shard_size": null, "quantization": {"trellis_lambda": 10}}')
     write(corpus, t, "bad_lambda", '{"quantization": {"trellis_lambda": 11}}')
     write(corpus, t, "float_shard", '{"shard_size": 1e9}')
+    write(corpus, t, "auto_types", '{"quantization": {"default_type": "auto", "target_size": "7.5GiB", '
+                                   '"auto_types": ["q3_k", "iq3_s", "q8_0"]}}')
 
 
 def store_metadata_seeds(corpus):

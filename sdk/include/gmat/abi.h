@@ -158,7 +158,14 @@ typedef struct gmat_reader_api {
 enum gmat_quant_flags {
     GMAT_QUANT_USES_IMPORTANCE = 1u << 0,     /* honours gmat_quant_params.importance */
     GMAT_QUANT_REQUIRES_IMPORTANCE = 1u << 1, /* refuses to run without one */
-    GMAT_QUANT_FLOAT = 1u << 2                /* a plain float encoding (f32, f16, bf16) */
+    GMAT_QUANT_FLOAT = 1u << 2,               /* a plain float encoding (f32, f16, bf16) */
+    /*
+     * ABI 1.2: quantizing is a search over a codebook (a lattice or grid)
+     * that costs tens of times a K-quant's per value. default_type "auto"
+     * measures and offers such a type only when the profile lists it in
+     * quantization.auto_types. Advisory: a host older than 1.2 ignores it.
+     */
+    GMAT_QUANT_SLOW_SEARCH = 1u << 3
 };
 
 typedef struct gmat_quant_type_desc {

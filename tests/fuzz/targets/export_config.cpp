@@ -19,7 +19,9 @@ bool same(const gmat::ExportConfig &a, const gmat::ExportConfig &b) {
     return a.target_format == b.target_format && a.default_type == b.default_type &&
            a.scale_optimization == b.scale_optimization && close(a.trellis_lambda, b.trellis_lambda) &&
            a.per_tensor == b.per_tensor && a.allow_unmatched == b.allow_unmatched && a.tensor_map == b.tensor_map && a.shard_size == b.shard_size &&
-           a.special_token_keys == b.special_token_keys;
+           a.special_token_keys == b.special_token_keys && a.target_bpw.has_value() == b.target_bpw.has_value() &&
+           (!a.target_bpw || close(*a.target_bpw, *b.target_bpw)) && a.target_size == b.target_size &&
+           a.auto_types == b.auto_types;
 }
 
 } // namespace
