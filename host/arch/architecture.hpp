@@ -8,6 +8,7 @@
 #include "metadata/metadata.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -113,6 +114,12 @@ public:
     // The layer count quantization mixes depend on; the default reads
     // config.json's num_hidden_layers.
     virtual uint32_t block_count(const HfConfig &config) const;
+    // Where llama.cpp's converter writes this class's tokenizer differently
+    // from what the tokenizer files alone say (a pre-tokenizer name it finds
+    // by hashing, special tokens it picks by text): rewrites the tokenizer.*
+    // keys of md. Roles in `pinned` (the profile's special_token_keys) stay
+    // as they are. The default changes nothing.
+    virtual void adjust_tokenizer(Metadata & /*md*/, const std::map<std::string, int64_t> & /*pinned*/) const {}
 };
 
 // The architecture for config.json's class; throws naming the class and the supported list.

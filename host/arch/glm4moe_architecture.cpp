@@ -16,6 +16,9 @@
 #include "arch/glm4moe_config_checks.hpp"
 #include "arch/llama_family.hpp"
 #include "arch/supported_architectures.hpp"
+#include "tokenizer/special_tokens.hpp"
+
+#include <algorithm>
 
 
 namespace gmat {
@@ -63,6 +66,25 @@ public:
     }
 
     // llama.cpp counts the NextN layers as blocks (its quantizer's layer rules too).
+    // llama.cpp's converter names GLM-4.5's tokenizer "glm4" (it recognises
+    // the tokenizer by hashing what it makes of a test text); the tokenizer
+    // files carry Llama 3's split regex, which alone reads as "llama-bpe", so
+    // the name is set here. Its _set_vocab_glm also picks these special tokens
+    // by text: bos [gMASK], eot <|user|>, unk <|endoftext|>, eom <|observation|>.
+    void adjust_tokenizer(Metadata &md, const std::map<std::string, int64_t> &pinned) const override {
+        if (const auto *pre = md.get<std::string>("tokenizer.ggml.pre"); pre && *pre == "llama-bpe")
+            md.set("tokenizer.ggml.pre", std::string("glm4"));
+        const auto *tokens = md.get<std::vector<std::string>>("tokenizer.ggml.tokens");
+        if (!tokens) return;
+        const std::pair<const char *, const char *> roles[] = {
+            {"bos", "[gMASK]"}, {"eot", "<|user|>"}, {"unk", "<|endoftext|>"}, {"eom", "<|observation|>"}};
+        for (const auto &[role, text] : roles) {
+            if (pinned.count(role)) continue;
+            const auto it = std::find(tokens->begin(), tokens->end(), text);
+            if (it != tokens->end()) md.set(special_token_key(role), static_cast<uint32_t>(it - tokens->begin()));
+        }
+    }
+
     uint32_t block_count(const HfConfig &c) const override {
         return static_cast<uint32_t>(c.require_uint("num_hidden_layers") +
                                      c.optional_uint("num_nextn_predict_layers").value_or(0));

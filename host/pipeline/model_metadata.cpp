@@ -37,6 +37,7 @@ Metadata model_metadata(const Store &store, const ExportConfig &config, const Ar
         options.special_token_ids = config.special_token_keys;
         options.allow_unknown_pre_tokenizer = allow_unknown_pre_tokenizer;
         append_tokenizer_metadata(store.dir(), options, md);
+        arch.adjust_tokenizer(md, config.special_token_keys);
     } else {
         // A model without tokenizer files still runs on token ids.
         md.set("tokenizer.ggml.model", std::string("none"));

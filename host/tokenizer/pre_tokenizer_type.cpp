@@ -16,7 +16,13 @@ struct KnownPreTokenizer {
     std::vector<std::string> signature;
 };
 
-std::string regex_step(const std::string &regex) { return "regex:" + regex; }
+// A literal CR or LF in a regex matches as its escape does: both spellings
+// give one signature (DeepSeek-V3's tokenizer.json holds the characters).
+std::string regex_step(const std::string &regex) {
+    std::string out = "regex:";
+    for (char c : regex) out += c == '\r' ? "\\r" : c == '\n' ? "\\n" : std::string(1, c);
+    return out;
+}
 
 // Split regexes as tokenizer.json stores them, from the "original regex from
 // tokenizer.json" notes in llama.cpp's llama-vocab.cpp. Earlier entries win
@@ -40,6 +46,13 @@ const std::vector<KnownPreTokenizer> &known_pre_tokenizers() {
         {"gpt-4o",
          {regex_step(
              R"([^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+)")}},
+        // DeepSeek-V3 / R1 (Kimi K2 ships a tiktoken file instead): three Splits,
+        // digits in threes, CJK runs, then words; the third regex holds CR and LF
+        // as the characters themselves, as that tokenizer.json stores them.
+        {"deepseek-v3",
+         {regex_step(R"(\p{N}{1,3})"), regex_step("[\u4e00-\u9fa5\u3040-\u309f\u30a0-\u30ff]+"),
+          regex_step("[!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~][A-Za-z]+|[^\r\n\\p{L}\\p{P}\\p{S}]?[\\p{L}\\p{M}]+| "
+                     "?[\\p{P}\\p{S}]+[\r\n]*|\\s*[\r\n]+|\\s+(?!\\S)|\\s+")}},
         {"bailingmoe",
          {regex_step(
              R"('(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]++[\r\n]*|\s*[\r\n]|\s+(?!\S)|\s+)")}},

@@ -132,6 +132,12 @@ void flags_from_template(const TokenizerFolder &folder, const PostProcessorTempl
 
 } // namespace
 
+std::string special_token_key(const std::string &role) {
+    for (const auto &r : special_token_roles())
+        if (role == r.name) return r.gguf_key;
+    throw GmatError("no special token role \"" + role + "\"");
+}
+
 const std::vector<SpecialTokenRole> &special_token_roles() {
     static const std::vector<SpecialTokenRole> roles = {
         {"bos", "tokenizer.ggml.bos_token_id"},         {"eos", "tokenizer.ggml.eos_token_id"},

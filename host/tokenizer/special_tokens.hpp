@@ -39,6 +39,8 @@ struct SpecialTokenRole {
 
 // Every role TokenizerOptions::special_token_ids accepts, in GGUF key order.
 const std::vector<SpecialTokenRole> &special_token_roles();
+// The GGUF key of a role ("unk" -> "tokenizer.ggml.unknown_token_id"); throws for an unknown role.
+std::string special_token_key(const std::string &role);
 
 struct SpecialTokens {
     std::map<std::string, uint32_t> ids; // role -> token id

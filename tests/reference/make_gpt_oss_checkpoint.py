@@ -35,6 +35,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safetensors_io  # noqa: E402
+from byte_level_tokenizer import tokenizer_json, write_tokenizer_json  # noqa: E402
 from make_low_precision_checkpoint import mxfp4, write_raw  # noqa: E402
 
 # o200k's word-splitting regex, as gpt-oss's tokenizer.json stores it.
@@ -120,50 +121,9 @@ def build_weights(a):
     return w
 
 
-def byte_level_alphabet():
-    """GPT-2's byte -> printable character table."""
-    keep = list(range(ord("!"), ord("~") + 1)) + list(range(0xA1, 0xAC + 1)) + list(range(0xAE, 0xFF + 1))
-    chars, extra = {}, 0
-    for b in range(256):
-        if b in keep:
-            chars[b] = chr(b)
-        else:
-            chars[b] = chr(256 + extra)
-            extra += 1
-    return [chars[b] for b in range(256)]
-
-
 def write_tokenizer(a, outdir):
     """Byte tokens, merges of frequent pairs of letters, then the harmony special tokens at the top of the vocab."""
-    alphabet = byte_level_alphabet()
-    vocab = {c: i for i, c in enumerate(alphabet)}
-    merges = []
-    letters = "etaoinsrhl"
-    for x in letters:
-        for y in letters:
-            if len(vocab) >= a.vocab - len(SPECIALS):
-                break
-            vocab[x + y] = len(vocab)
-            merges.append(f"{x} {y}")
-    added = []
-    for k, s in enumerate(SPECIALS):
-        ident = a.vocab - len(SPECIALS) + k
-        vocab[s] = ident
-        added.append({"id": ident, "content": s, "single_word": False, "lstrip": False, "rstrip": False,
-                      "normalized": False, "special": True})
-    tokenizer = {
-        "version": "1.0", "truncation": None, "padding": None, "added_tokens": added, "normalizer": None,
-        "pre_tokenizer": {"type": "Sequence", "pretokenizers": [
-            {"type": "Split", "pattern": {"Regex": O200K_REGEX}, "behavior": "Isolated", "invert": False},
-            {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": False}]},
-        "post_processor": None,
-        "decoder": {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": True, "use_regex": True},
-        "model": {"type": "BPE", "dropout": None, "unk_token": None, "continuing_subword_prefix": None,
-                  "end_of_word_suffix": None, "fuse_unk": False, "byte_fallback": False, "ignore_merges": False,
-                  "vocab": vocab, "merges": merges},
-    }
-    with open(os.path.join(outdir, "tokenizer.json"), "w") as f:
-        json.dump(tokenizer, f, ensure_ascii=False)
+    write_tokenizer_json(outdir, tokenizer_json(a.vocab, SPECIALS, [O200K_REGEX]))
     with open(os.path.join(outdir, "tokenizer_config.json"), "w") as f:
         json.dump({"bos_token": "<|startoftext|>", "eos_token": "<|return|>", "pad_token": "<|endoftext|>",
                    "model_max_length": a.max_pos, "tokenizer_class": "PreTrainedTokenizerFast"}, f, indent=2)

@@ -61,6 +61,25 @@ TEST(PreTokenizerType, Qwen2SplitIsQwen2) {
     EXPECT_EQ(detect(sequence(split(qwen2_regex) + ", " + byte_level_no_regex)).type, "qwen2");
 }
 
+// DeepSeek-V3's tokenizer.json: three Splits (the third with CR and LF as
+// the characters themselves), then ByteLevel without its regex.
+TEST(PreTokenizerType, DeepseekV3sThreeSplitsAreDeepseekV3) {
+    const std::string digits = R"(\p{N}{1,3})", cjk = "[\u4e00-\u9fa5\u3040-\u309f\u30a0-\u30ff]+",
+                      words = "[!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~][A-Za-z]+|[^\r\n\\p{L}\\p{P}\\p{S}]?[\\p{L}"
+                              "\\p{M}]+| ?[\\p{P}\\p{S}]+[\r\n]*|\\s*[\r\n]+|\\s+(?!\\S)|\\s+";
+    const Detected d =
+        detect(sequence(split(digits) + ", " + split(cjk) + ", " + split(words) + ", " + byte_level_no_regex));
+    EXPECT_EQ(d.type, "deepseek-v3");
+    EXPECT_TRUE(d.warnings.empty());
+    // CR/LF written as regex escapes match alike, so they read as the same pre-tokenizer.
+    std::string escaped = words;
+    for (size_t at; (at = escaped.find("\r\n")) != std::string::npos;) escaped.replace(at, 2, "\\r\\n");
+    EXPECT_EQ(detect(sequence(split(digits) + ", " + split(cjk) + ", " + split(escaped) + ", " + byte_level_no_regex)).type,
+              "deepseek-v3");
+    // Without the CJK split it is not DeepSeek-V3's.
+    EXPECT_FALSE(refusal(sequence(split(digits) + ", " + split(words) + ", " + byte_level_no_regex)).empty());
+}
+
 TEST(PreTokenizerType, IndividualDigitsBeforeByteLevelIsStarcoder) {
     EXPECT_EQ(detect(sequence(R"({"type": "Digits", "individual_digits": true}, {"type": "ByteLevel"})")).type,
               "starcoder");
