@@ -56,18 +56,13 @@ void pack(const BlockChoice &c, Iq1sBlock &out) {
 } // namespace
 
 void quantize_iq1s(const float *src, uint64_t n_rows, uint64_t n_cols, const sdk::QuantParams &params, void *dst) {
-    check_params("iq1_s", params, n_cols);
-    auto *out = static_cast<Iq1sBlock *>(dst);
     BlockInput in;
-    for (uint64_t r = 0; r < n_rows; ++r) {
-        for (uint64_t b = 0; b < n_cols / kBlock; ++b) {
-            const float *x = src + r * n_cols + b * kBlock;
-            fill_weights(x, params.importance ? params.importance + b * kBlock : nullptr, Iq1sFormat::kSigmaFactor,
-                         kSubBlock, in);
-            for (int i = 0; i < kBlock; ++i) in.a[i] = double(x[i]);
-            pack(search_block<Iq1sFormat>(in, params.strategy), *out++);
-        }
-    }
+    quantize_by_block<Iq1sBlock>("iq1_s", src, n_rows, n_cols, params, dst,
+                                 [&](const float *x, const float *importance, Iq1sBlock &out) {
+                                     fill_weights(x, importance, Iq1sFormat::kSigmaFactor, kSubBlock, in);
+                                     for (int i = 0; i < kBlock; ++i) in.a[i] = double(x[i]);
+                                     pack(search_block<Iq1sFormat>(in, params.strategy), out);
+                                 });
 }
 
 void dequantize_iq1s(const void *src, uint64_t n_rows, uint64_t n_cols, float *dst) {

@@ -42,19 +42,14 @@ void pack(const uint8_t *signs, const BlockChoice &c, Iq2sBlock &out) {
 } // namespace
 
 void quantize_iq2s(const float *src, uint64_t n_rows, uint64_t n_cols, const sdk::QuantParams &params, void *dst) {
-    check_params("iq2_s", params, n_cols);
-    auto *out = static_cast<Iq2sBlock *>(dst);
     BlockInput in;
     uint8_t signs[kBlock / 8];
-    for (uint64_t r = 0; r < n_rows; ++r) {
-        for (uint64_t b = 0; b < n_cols / kBlock; ++b) {
-            const float *x = src + r * n_cols + b * kBlock;
-            fill_free_signs(x, in, signs);
-            fill_weights(x, params.importance ? params.importance + b * kBlock : nullptr, Iq2sFormat::kSigmaFactor,
-                         kSubBlock, in);
-            pack(signs, search_block<Iq2sFormat>(in, params.strategy), *out++);
-        }
-    }
+    quantize_by_block<Iq2sBlock>("iq2_s", src, n_rows, n_cols, params, dst,
+                                 [&](const float *x, const float *importance, Iq2sBlock &out) {
+                                     fill_free_signs(x, in, signs);
+                                     fill_weights(x, importance, Iq2sFormat::kSigmaFactor, kSubBlock, in);
+                                     pack(signs, search_block<Iq2sFormat>(in, params.strategy), out);
+                                 });
 }
 
 void dequantize_iq2s(const void *src, uint64_t n_rows, uint64_t n_cols, float *dst) {

@@ -42,19 +42,14 @@ void pack(const uint8_t *codes, const BlockChoice &c, Iq2xsBlock &out) {
 } // namespace
 
 void quantize_iq2xs(const float *src, uint64_t n_rows, uint64_t n_cols, const sdk::QuantParams &params, void *dst) {
-    check_params("iq2_xs", params, n_cols);
-    auto *out = static_cast<Iq2xsBlock *>(dst);
     BlockInput in;
     uint8_t codes[kBlock / 8];
-    for (uint64_t r = 0; r < n_rows; ++r) {
-        for (uint64_t b = 0; b < n_cols / kBlock; ++b) {
-            const float *x = src + r * n_cols + b * kBlock;
-            fill_weights(x, params.importance ? params.importance + b * kBlock : nullptr, Iq2xsFormat::kSigmaFactor,
-                         kSubBlock, in);
-            fill_parity_signs(x, in, codes);
-            pack(codes, search_block<Iq2xsFormat>(in, params.strategy), *out++);
-        }
-    }
+    quantize_by_block<Iq2xsBlock>("iq2_xs", src, n_rows, n_cols, params, dst,
+                             [&](const float *x, const float *importance, Iq2xsBlock &out) {
+                                 fill_weights(x, importance, Iq2xsFormat::kSigmaFactor, kSubBlock, in);
+                                 fill_parity_signs(x, in, codes);
+                                 pack(codes, search_block<Iq2xsFormat>(in, params.strategy), out);
+                             });
 }
 
 void dequantize_iq2xs(const void *src, uint64_t n_rows, uint64_t n_cols, float *dst) {

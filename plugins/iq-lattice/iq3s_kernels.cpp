@@ -53,17 +53,13 @@ void pack(const uint8_t *signs, const BlockChoice &c, Iq3sBlock &out) {
 } // namespace
 
 void quantize_iq3s(const float *src, uint64_t n_rows, uint64_t n_cols, const sdk::QuantParams &params, void *dst) {
-    check_params("iq3_s", params, n_cols);
-    auto *out = static_cast<Iq3sBlock *>(dst);
     BlockInput in;
     uint8_t signs[kBlock / 8];
-    for (uint64_t r = 0; r < n_rows; ++r) {
-        for (uint64_t b = 0; b < n_cols / kBlock; ++b) {
-            const float *x = src + r * n_cols + b * kBlock;
-            fill_input(x, params.importance ? params.importance + b * kBlock : nullptr, in, signs);
-            pack(signs, search_block<Iq3sFormat>(in, params.strategy), *out++);
-        }
-    }
+    quantize_by_block<Iq3sBlock>("iq3_s", src, n_rows, n_cols, params, dst,
+                             [&](const float *x, const float *importance, Iq3sBlock &out) {
+                                 fill_input(x, importance, in, signs);
+                                 pack(signs, search_block<Iq3sFormat>(in, params.strategy), out);
+                             });
 }
 
 void dequantize_iq3s(const void *src, uint64_t n_rows, uint64_t n_cols, float *dst) {

@@ -51,17 +51,13 @@ void pack(const uint8_t *codes, const BlockChoice &c, Iq3xxsBlock &out) {
 } // namespace
 
 void quantize_iq3xxs(const float *src, uint64_t n_rows, uint64_t n_cols, const sdk::QuantParams &params, void *dst) {
-    check_params("iq3_xxs", params, n_cols);
-    auto *out = static_cast<Iq3xxsBlock *>(dst);
     BlockInput in;
     uint8_t codes[kBlock / 8];
-    for (uint64_t r = 0; r < n_rows; ++r) {
-        for (uint64_t b = 0; b < n_cols / kBlock; ++b) {
-            const float *x = src + r * n_cols + b * kBlock;
-            fill_input(x, params.importance ? params.importance + b * kBlock : nullptr, in, codes);
-            pack(codes, search_block<Iq3xxsFormat>(in, params.strategy), *out++);
-        }
-    }
+    quantize_by_block<Iq3xxsBlock>("iq3_xxs", src, n_rows, n_cols, params, dst,
+                             [&](const float *x, const float *importance, Iq3xxsBlock &out) {
+                                 fill_input(x, importance, in, codes);
+                                 pack(codes, search_block<Iq3xxsFormat>(in, params.strategy), out);
+                             });
 }
 
 void dequantize_iq3xxs(const void *src, uint64_t n_rows, uint64_t n_cols, float *dst) {

@@ -240,4 +240,18 @@ BlockChoice search_block(const BlockInput &in, gmat_scale_strategy strategy) {
     return best;
 }
 
+// The kernels' outer loop: checks the parameters, then hands each 256-value
+// block of each row, with its importance slice (or null), to quantize_block
+// along with the block it writes, in output order.
+template <class Block, class QuantizeBlock>
+void quantize_by_block(const char *type, const float *src, uint64_t n_rows, uint64_t n_cols,
+                       const sdk::QuantParams &params, void *dst, QuantizeBlock &&quantize_block) {
+    check_params(type, params, n_cols);
+    auto *out = static_cast<Block *>(dst);
+    for (uint64_t r = 0; r < n_rows; ++r)
+        for (uint64_t b = 0; b < n_cols / kBlock; ++b)
+            quantize_block(src + r * n_cols + b * kBlock, params.importance ? params.importance + b * kBlock : nullptr,
+                           *out++);
+}
+
 } // namespace gmat::iqlattice
