@@ -8,6 +8,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <sstream>
 
 namespace fs = std::filesystem;
 
@@ -85,6 +86,33 @@ TEST(AutoCli, BadBudgetsAreClearErrors) {
     const ChildResult both = gmat({"export", "--model", store, "--target-size", "1GB", "--target-bpw", "4", "--dry-run"});
     EXPECT_NE(both.err.find("not both"), std::string::npos) << both.err;
     EXPECT_FALSE(fs::exists("model.gguf"));
+}
+
+// --auto-types lists the candidates; without a budget it is refused.
+TEST(AutoCli, AutoTypesListsTheCandidates) {
+    const std::string store = inspect_store().string();
+    const ChildResult listed =
+        gmat({"export", "--model", store, "--target-bpw", "5", "--auto-types", "q4_k,q8_0", "--dry-run"});
+    ASSERT_EQ(listed.exit_code, 0) << listed.describe();
+    size_t auto_rows = 0;
+    std::istringstream lines(listed.out);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.find(" auto: ") == std::string::npos) continue;
+        ++auto_rows;
+        EXPECT_TRUE(line.find(" q4_k ") != std::string::npos || line.find(" q8_0 ") != std::string::npos) << line;
+        EXPECT_NE(line.find("best of 2 types"), std::string::npos) << line;
+    }
+    EXPECT_GT(auto_rows, 0u) << listed.out;
+    EXPECT_EQ(listed.out.find("left out the slow-search types"), std::string::npos) << listed.out;
+
+    const ChildResult unknown =
+        gmat({"export", "--model", store, "--target-bpw", "5", "--auto-types", "q4_k,q9_k", "--dry-run"});
+    EXPECT_EQ(unknown.exit_code, 1);
+    EXPECT_NE(unknown.err.find("auto_types[1]: 'q9_k' is not a type auto can choose"), std::string::npos) << unknown.err;
+    const ChildResult no_budget = gmat({"export", "--model", store, "--auto-types", "q4_k", "--dry-run"});
+    EXPECT_EQ(no_budget.exit_code, 1);
+    EXPECT_NE(no_budget.err.find("--auto-types lists the types default_type \"auto\" chooses from"), std::string::npos)
+        << no_budget.err;
 }
 
 } // namespace
