@@ -19,7 +19,7 @@ seconds="${1:-60}"
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 build="${GMAT_FUZZ_BUILD_DIR:-$repo/build-fuzz}"
 jobs="${GMAT_FUZZ_JOBS:-$(nproc)}"
-all_targets="safetensors_header tensor_file import_config export_config store_metadata tokenizer_json tokenizer_model imatrix part_file gguf_file source_encoding"
+all_targets="safetensors_header tensor_file import_config export_config store_metadata tokenizer_json tokenizer_model tiktoken_model imatrix part_file gguf_file source_encoding"
 targets="${GMAT_FUZZ_TARGETS:-$all_targets}"
 
 start=$(date +%s)

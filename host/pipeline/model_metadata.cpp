@@ -17,7 +17,9 @@ std::string model_name(const Store &store, const HfConfig &hf) {
 }
 
 bool has_tokenizer(const Store &store) {
-    return !store.model_file("tokenizer.model").empty() || !store.model_file("tokenizer.json").empty();
+    for (const char *name : {"tokenizer.model", "tokenizer.json", "tiktoken.model"})
+        if (!store.model_file(name).empty()) return true;
+    return false;
 }
 } // namespace
 

@@ -22,7 +22,7 @@ const std::vector<std::string> &model_file_names() {
     static const std::vector<std::string> names{
         "config.json",           "generation_config.json", "tokenizer.json",    "tokenizer.model",
         "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json", "chat_template.jinja",
-        "chat_template.json",    "additional_chat_templates"};
+        "chat_template.json",    "additional_chat_templates", "tiktoken.model"};
     return names;
 }
 

@@ -62,6 +62,12 @@ std::string replace_metaspace_with_space(std::string text) {
 
 } // namespace
 
+std::vector<AddedToken> added_tokens_decoder(const TokenizerFolder &folder) {
+    std::vector<AddedToken> out;
+    collect_added_tokens_decoder(folder, out);
+    return out;
+}
+
 bool looks_special(const std::string &text) {
     if (text == "<pad>" || text == "<mask>" || text == "<2mass>" || text == "[@BOS@]") return true;
     if (starts_with(text, "<|") && ends_with(text, "|>")) return true;

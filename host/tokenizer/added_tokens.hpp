@@ -32,6 +32,10 @@ bool looks_special(const std::string &text);
 // tokenizer_config.json's added_tokens_decoder.
 std::vector<AddedToken> collect_added_tokens(const TokenizerFolder &folder, const HfTokenizerJson *tokenizer_json);
 
+// tokenizer_config.json's added_tokens_decoder alone, in file order (empty
+// when absent).
+std::vector<AddedToken> added_tokens_decoder(const TokenizerFolder &folder);
+
 // Writes each token into vocab (growing it with padding when the id is past
 // the end). Tokens with id >= id_limit (when non-zero) are dropped with a
 // warning, as convert_hf_to_gguf.py drops them. An UNKNOWN token keeps its type.

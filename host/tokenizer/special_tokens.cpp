@@ -68,7 +68,8 @@ public:
         : folder_(folder), vocab_(vocab), template_(tmpl), warn_(warn) {}
 
     std::optional<uint32_t> resolve(const std::string &role) const {
-        std::optional<std::string> text = named_token_text(folder_, role);
+        std::optional<std::string> text =
+            vocab_.special_tokens_by_text ? named_token_text(folder_, role) : std::nullopt;
         if (!text && role == "bos") text = template_.leading;
         if (!text && role == "eos") text = template_.trailing;
         if (text) {

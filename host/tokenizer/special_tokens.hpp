@@ -4,7 +4,8 @@
 // An id for a role comes from the first of these that gives a valid one:
 //   1. TokenizerOptions::special_token_ids (the export config);
 //   2. tokenizer_config.json "<role>_token" (a string or {"content": ...}),
-//      looked up by text in the final vocabulary;
+//      looked up by text in the final vocabulary (not for tiktoken sources:
+//      Vocabulary::special_tokens_by_text);
 //   3. special_tokens_map.json "<role>_token", likewise;
 //   4. tokenizer.json's post_processor template (bos = leading special token,
 //      eos = trailing one), when 2 and 3 name no text for the role;

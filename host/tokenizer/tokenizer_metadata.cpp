@@ -7,6 +7,7 @@
 #include "tokenizer/hf_bpe_vocabulary.hpp"
 #include "tokenizer/sentencepiece_vocabulary.hpp"
 #include "tokenizer/special_tokens.hpp"
+#include "tokenizer/tiktoken_vocabulary.hpp"
 #include "tokenizer/tokenizer_folder.hpp"
 
 #include <fstream>
@@ -20,6 +21,9 @@ namespace {
 struct BaseVocabulary {
     Vocabulary vocab;
     std::optional<HfTokenizerJson> tokenizer_json; // when the vocabulary came from tokenizer.json
+    // tiktoken vocabularies hold their special tokens already, as the
+    // converter names them; the added-token files do not apply.
+    bool takes_added_tokens = true;
 };
 
 // A SentencePiece ModelProto starts with field 1 (pieces) as bytes: 0x0A. Llama-3's
@@ -46,11 +50,12 @@ BaseVocabulary load_base_vocabulary(const TokenizerFolder &folder, uint32_t voca
         Vocabulary vocab = hf_bpe_vocabulary(parsed, vocab_size, warn, allow_unknown_pre_tokenizer);
         return {std::move(vocab), std::move(parsed)};
     }
+    if (folder.has("tiktoken.model")) return {tiktoken_vocabulary(folder, vocab_size, warn), std::nullopt, false};
     std::string hint;
     if (folder.has("vocab.json")) hint = " (vocab.json + merges.txt slow tokenizers are not supported)";
     throw GmatError(folder.dir().string() +
-                    ": no tokenizer found: expected tokenizer.model (SentencePiece) or "
-                    "tokenizer.json (HF tokenizers)" +
+                    ": no tokenizer found: expected tokenizer.model (SentencePiece), "
+                    "tokenizer.json (HF tokenizers) or tiktoken.model (Kimi)" +
                     hint);
 }
 
@@ -117,7 +122,8 @@ void append_tokenizer_metadata(const std::filesystem::path &model_dir, const Tok
     BaseVocabulary base = load_base_vocabulary(folder, options.vocab_size, warn, options.allow_unknown_pre_tokenizer);
     Vocabulary &vocab = base.vocab;
     const HfTokenizerJson *tokenizer_json = base.tokenizer_json ? &*base.tokenizer_json : nullptr;
-    apply_added_tokens(vocab, collect_added_tokens(folder, tokenizer_json), options.vocab_size, warn);
+    if (base.takes_added_tokens)
+        apply_added_tokens(vocab, collect_added_tokens(folder, tokenizer_json), options.vocab_size, warn);
     fit_to_vocab_size(vocab, options.vocab_size);
     vocab.validate();
     const SpecialTokens special = resolve_special_tokens(folder, vocab, options, warn);

@@ -37,6 +37,11 @@ struct Vocabulary {
     // Special ids the tokenizer source itself names (SentencePiece
     // trainer_spec, tokenizer.json's unk_token), keyed by role ("unk", "bos").
     std::map<std::string, uint32_t> source_special_ids;
+    // Whether tokenizer_config.json / special_tokens_map.json "<role>_token"
+    // texts are looked up in the vocabulary. False for tiktoken sources:
+    // gguf-py's SpecialVocab finds those texts only among tokenizer.json's
+    // added tokens, so for Kimi K2 the converter takes config.json's ids.
+    bool special_tokens_by_text = true;
     // Where the vocabulary came from, for messages ("tokenizer.model").
     std::string source;
 

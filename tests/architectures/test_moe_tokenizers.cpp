@@ -1,9 +1,12 @@
-// The tokenizers of GLM-4.5 and DeepSeek-V3 as llama.cpp's converter writes
-// them (conversion/base.py: it names a tokenizer by hashing what it makes of a
-// test text, then GLM's _set_vocab_glm picks special tokens by their text).
-// The checkpoints carry byte-level BPE tokenizer.json files shaped like the
-// real ones (tests/reference/byte_level_tokenizer.py); llama.cpp loads the
-// exported vocabulary and must read the same names and ids back.
+// The tokenizers of GLM-4.5, DeepSeek-V3 and Kimi K2 as llama.cpp's converter
+// writes them (conversion/base.py: it names a tokenizer by hashing what it
+// makes of a test text, then GLM's _set_vocab_glm picks special tokens by
+// their text; Kimi K2's tiktoken.model goes through deepseek.py's "kimi-k2"
+// branch). The checkpoints carry byte-level BPE tokenizer.json files shaped
+// like the real ones (tests/reference/byte_level_tokenizer.py), or Kimi's
+// tiktoken.model + tokenizer_config.json (tests/reference/kimi_tokenizer.py);
+// llama.cpp loads the exported vocabulary and must read the same names and
+// ids back.
 #include "arch_model.hpp"
 
 #include <gtest/gtest.h>
@@ -12,6 +15,7 @@
 #include <reference/reference_scripts.hpp>
 
 #include <algorithm>
+#include <rapidjson/document.h>
 #include <string>
 #include <vector>
 
@@ -53,6 +57,22 @@ const ArchModel &deepseek_v3() {
     static const ArchModel model =
         model_with_tokenizer("DeepseekV3ForCausalLM", "deepseek-v3",
                              {"--layers", "2", "--experts", "4", "--dense-layers", "1", "--nextn-layers", "0"});
+    return model;
+}
+
+// A DeepSeek-V3 checkpoint with Kimi K2's tokenizer files instead of tokenizer.json.
+const ArchModel &kimi_k2() {
+    static const ArchModel model = [] {
+        const std::string hf_class = "DeepseekV3ForCausalLM";
+        const fs::path dir = arch_model_dir("kimi-k2-tokenizer");
+        reference::run_reference_script("make_arch_checkpoint.py",
+                                        {(dir / "hf").string(), "--architecture", hf_class, "--vocab",
+                                         std::to_string(kVocab), "--layers", "2", "--experts", "4", "--dense-layers",
+                                         "1", "--nextn-layers", "0"});
+        reference::run_reference_script("kimi_tokenizer.py",
+                                        {"write", (dir / "hf").string(), "--vocab", std::to_string(kVocab)});
+        return import_arch_checkpoint(hf_class, dir);
+    }();
     return model;
 }
 
@@ -111,6 +131,55 @@ TEST(DeepseekV3Tokenizer, IsWrittenAsLlamaCppsConverterWritesDeepseekV3s) {
     ASSERT_FALSE(ids.empty());
     EXPECT_EQ(ids[0], token_id(gguf, "<｜begin▁of▁sentence｜>"));
     EXPECT_EQ(llama.detokenize(ids, true), "1234 rain\n");
+}
+
+// Kimi K2 ships tiktoken.model (base64 token bytes and ranks) and no
+// tokenizer.json. The converter writes model gpt2, pre kimi-k2, the ranks in
+// byte-level form, merges rebuilt by BPE over each token with the lower ranks,
+// the reserved special ids as CONTROL tokens and config.json's bos/eos ids;
+// before this gmat wrote tokenizer.ggml.model "none".
+TEST(KimiK2Tokenizer, IsWrittenAsLlamaCppsConverterWritesKimiK2s) {
+    const std::vector<std::string> texts{"The rain in Spain stays mainly in the plain.",
+                                         "Hello, world! We're told they'll come back in 2024.\n",
+                                         "the station master says   nothing"};
+    std::vector<std::string> args{"expect", (kimi_k2().dir / "hf").string(), "--vocab", std::to_string(kVocab)};
+    for (const auto &text : texts) args.insert(args.end(), {"--text", text});
+    rapidjson::Document want;
+    want.Parse(reference::run_reference_script("kimi_tokenizer.py", args).c_str());
+    ASSERT_FALSE(want.HasParseError());
+
+    const fs::path file = export_model(kimi_k2(), "f32");
+    const oracle::GgufFile gguf(file);
+    EXPECT_EQ(gguf.kv("tokenizer.ggml.model").as_string(), "gpt2");
+    EXPECT_EQ(gguf.kv("tokenizer.ggml.pre").as_string(), "kimi-k2");
+    const oracle::GgufKv tokens = gguf.kv("tokenizer.ggml.tokens");
+    ASSERT_EQ(tokens.array_size(), want["tokens"].Size());
+    for (size_t i = 0; i < tokens.array_size(); ++i)
+        ASSERT_EQ(tokens.string_at(i), want["tokens"][static_cast<rapidjson::SizeType>(i)].GetString()) << "id " << i;
+    const oracle::GgufKv merges = gguf.kv("tokenizer.ggml.merges");
+    ASSERT_EQ(merges.array_size(), want["merges"].Size());
+    for (size_t i = 0; i < merges.array_size(); ++i)
+        ASSERT_EQ(merges.string_at(i), want["merges"][static_cast<rapidjson::SizeType>(i)].GetString())
+            << "merge " << i;
+    EXPECT_EQ(gguf.kv("tokenizer.ggml.bos_token_id").as_int(), want["special"]["bos"].GetInt());
+    EXPECT_EQ(gguf.kv("tokenizer.ggml.eos_token_id").as_int(), want["special"]["eos"].GetInt());
+    EXPECT_EQ(gguf.kv("tokenizer.ggml.bos_token_id").as_int(), token_id(gguf, "[BOS]"));
+    EXPECT_EQ(gguf.kv("tokenizer.chat_template").as_string(), want["chat_template"].GetString());
+
+    oracle::LlamaOptions vocab_only;
+    vocab_only.vocab_only = true;
+    const oracle::Llama llama(file, vocab_only);
+    EXPECT_EQ(llama.meta("tokenizer.ggml.pre").value_or(""), "kimi-k2");
+    for (const auto &text : texts) {
+        std::vector<int32_t> expected;
+        for (const auto &id : want["ids"][text.c_str()].GetArray()) expected.push_back(id.GetInt());
+        EXPECT_EQ(llama.tokenize(text, false), expected) << text;
+        EXPECT_EQ(llama.detokenize(expected), text);
+    }
+    const std::vector<int32_t> ids = llama.tokenize("[BOS]<|im_user|>the rain", false, true);
+    ASSERT_GE(ids.size(), 3u);
+    EXPECT_EQ(ids[0], token_id(gguf, "[BOS]"));
+    EXPECT_EQ(ids[1], token_id(gguf, "<|im_user|>"));
 }
 
 } // namespace

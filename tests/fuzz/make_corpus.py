@@ -8,6 +8,7 @@ plus a few near misses. The same script always writes the same bytes; run it
 after changing a format, and commit the result.
 """
 
+import base64
 import json
 import os
 import struct
@@ -407,6 +408,25 @@ def tokenizer_model_seeds(corpus):
     write(corpus, t, "bad_bos", sentencepiece_model(base, field(41, 0, varint(9))))
 
 
+def tiktoken_model_seeds(corpus):
+    t = "tiktoken_model"
+    nul = b"\0"
+    order = list(range(ord("!"), ord("~") + 1)) + [b for b in range(256) if not ord("!") <= b <= ord("~")]
+    merged = [b"th", b"he", b"the", b" t", b" the", b"in", b"ing", b" th", b"\xe4\xb8", b"\xe4\xb8\x80"]
+    ranks = [bytes([b]) for b in order] + merged
+    tiktoken = "".join(f"{base64.b64encode(tok).decode()} {rank}\n" for rank, tok in enumerate(ranks)).encode()
+    config = {"added_tokens_decoder": {str(len(ranks)): {"content": "[BOS]", "special": True},
+                                       str(len(ranks) + 1): {"content": "[EOS]", "special": True},
+                                       "3": {"content": "<outside>", "special": True}},
+              "bos_token": "[BOS]", "eos_token": "[EOS]", "chat_template": "{{ messages[0].content }}"}
+    write(corpus, t, "kimi_style", tiktoken + nul + json.dumps(config).encode() + nul +
+          json.dumps({"vocab_size": 1024, "bos_token_id": len(ranks), "eos_token_id": len(ranks) + 1}).encode())
+    write(corpus, t, "bytes_only", tiktoken.split(b"\n" + base64.b64encode(merged[0]))[0] + b"\n")
+    write(corpus, t, "shuffled_ranks", b"Yg== 1\r\n\nYQ== 0\nYWI= 2\n")
+    write(corpus, t, "duplicate_rank", b"YQ== 0\nYg== 0\n")
+    write(corpus, t, "bad_base64", b"YQ== 0\nY#== 1\n")
+
+
 # --- importance matrices ---------------------------------------------------------
 
 def gguf_string(s):
@@ -522,7 +542,7 @@ def gguf_file_seeds(corpus):
 def main(argv):
     corpus = argv[1] if len(argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
     for seeds in (safetensors_seeds, tensor_file_seeds, import_config_seeds, export_config_seeds,
-                  store_metadata_seeds, tokenizer_json_seeds, tokenizer_model_seeds, imatrix_seeds, part_file_seeds,
+                  store_metadata_seeds, tokenizer_json_seeds, tokenizer_model_seeds, tiktoken_model_seeds, imatrix_seeds, part_file_seeds,
                   gguf_file_seeds, source_encoding_seeds):
         seeds(corpus)
 
