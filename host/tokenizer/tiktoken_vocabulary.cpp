@@ -19,6 +19,20 @@ std::vector<std::string> merge_strings(const TiktokenModel &model) {
     return out;
 }
 
+// tiktoken encodes any text only when every byte is a token, and llama.cpp
+// looks each byte's token up when no merge covers it (a missing one throws).
+void require_every_byte(const TiktokenModel &model, const std::string &file) {
+    bool seen[256] = {};
+    for (const std::string &token : model.tokens)
+        if (token.size() == 1) seen[static_cast<unsigned char>(token[0])] = true;
+    for (unsigned byte = 0; byte < 256; ++byte)
+        if (!seen[byte]) {
+            static const char hex[] = "0123456789abcdef";
+            throw GmatError(file + ": no token is the single byte 0x" + hex[byte >> 4] + hex[byte & 15] +
+                            "; a tiktoken vocabulary needs all 256 single-byte tokens to encode any text");
+        }
+}
+
 std::string reserved_token_text(uint32_t id) { return "<|reserved_token_" + std::to_string(id) + "|>"; }
 
 } // namespace
@@ -27,6 +41,7 @@ Vocabulary tiktoken_vocabulary(const TokenizerFolder &folder, uint32_t vocab_siz
                                const std::function<void(const std::string &)> &warn) {
     const std::string file = folder.describe("tiktoken.model");
     const TiktokenModel model = read_tiktoken_model(folder.path("tiktoken.model"));
+    require_every_byte(model, file);
     const auto base = static_cast<uint32_t>(model.tokens.size());
     if (vocab_size != 0 && base > vocab_size)
         throw GmatError(file + ": the tokenizer has " + std::to_string(base) +

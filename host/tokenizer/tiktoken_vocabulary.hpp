@@ -29,8 +29,10 @@ namespace gmat {
 constexpr uint32_t kimi_reserved_special_tokens = 256;
 
 // Throws GmatError naming the file (and line or field) on a malformed
-// tiktoken.model or added_tokens_decoder, and when the tiktoken file holds
-// more tokens than vocab_size (non-zero).
+// tiktoken.model or added_tokens_decoder, when the tiktoken file holds
+// more tokens than vocab_size (non-zero) and when one of the 256 bytes is not
+// a token of its own (the converter would write merges naming a missing
+// token, and llama.cpp throws on text with that byte).
 Vocabulary tiktoken_vocabulary(const TokenizerFolder &folder, uint32_t vocab_size,
                                const std::function<void(const std::string &)> &warn);
 

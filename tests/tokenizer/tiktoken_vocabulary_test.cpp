@@ -115,6 +115,28 @@ TEST_F(KimiTiktoken, MoreRanksThanVocabSizeIsRefused) {
     }
 }
 
+// Found by the tiktoken_model fuzz target: rank 169 was "\xa9\x00" instead of
+// a byte, so the merge "\xa9 \x00" named a token that did not exist.
+TEST_F(KimiTiktoken, EveryByteMustBeATokenOfItsOwn) {
+    std::string text;
+    for (int byte = 0; byte < 256; ++byte) {
+        static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        const std::string token = byte == 0x41 ? std::string("QUI=") /* "AB" */
+                                               : std::string{b64[byte >> 2], b64[(byte & 3) << 4], '=', '='};
+        text += token + " " + std::to_string(byte) + "\n";
+    }
+    folder.write("tiktoken.model", text);
+    Metadata out;
+    try {
+        append_tokenizer_metadata(folder.path(), {}, out);
+        FAIL() << "accepted a vocabulary without the byte 0x41";
+    } catch (const GmatError &e) {
+        EXPECT_NE(std::string(e.what()).find("tiktoken.model: no token is the single byte 0x41"), std::string::npos)
+            << e.what();
+    }
+    EXPECT_TRUE(out.entries().empty());
+}
+
 TEST_F(KimiTiktoken, AddedTokensOutsideTheReservedIdsAreLeftOutWithAWarning) {
     folder.write("tokenizer_config.json",
                  R"({"added_tokens_decoder": {"384": {"content": "[BOS]"}, "7": {"content": "<oops>"}}})");
