@@ -30,6 +30,9 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from byte_level_tokenizer import byte_level_alphabet  # noqa: E402
+
 NUM_RESERVED_SPECIAL_TOKENS = 256  # tokenization_kimi.py's
 
 # Kimi K2's special ids relative to the first one (163584 = [BOS]).
@@ -63,16 +66,10 @@ ASCII_PATTERN = re.compile("|".join([
 
 def bytes_to_unicode_order():
     """Bytes in GPT-2's bytes_to_unicode order (printable ones first), and the byte -> character table."""
-    keep = list(range(ord("!"), ord("~") + 1)) + list(range(0xA1, 0xAC + 1)) + list(range(0xAE, 0xFF + 1))
+    alphabet = byte_level_alphabet()
+    keep = [b for b in range(256) if ord(alphabet[b]) == b]
     order = keep + [b for b in range(256) if b not in keep]
-    chars, extra = {}, 0
-    for b in range(256):
-        if b in keep:
-            chars[b] = chr(b)
-        else:
-            chars[b] = chr(256 + extra)
-            extra += 1
-    return order, chars
+    return order, dict(enumerate(alphabet))
 
 
 def token_bytes_to_string(b):
