@@ -58,7 +58,6 @@ What differs from Llama (llama_reference.py), per class:
     groups, shared experts); layers past num_hidden_layers are never run.
 """
 
-import argparse
 import json
 import math
 import os
@@ -67,16 +66,12 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import safetensors_io  # noqa: E402
+from reference_cli import BadInput, float64_weights, run  # noqa: E402
 
 KINDS = {"Qwen2ForCausalLM": "qwen2", "Qwen3ForCausalLM": "qwen3", "Phi3ForCausalLM": "phi3",
          "Gemma2ForCausalLM": "gemma2", "Gemma3ForCausalLM": "gemma3", "MixtralForCausalLM": "mixtral",
          "Qwen2MoeForCausalLM": "qwen2_moe", "Qwen3MoeForCausalLM": "qwen3_moe",
          "Glm4MoeForCausalLM": "glm4_moe", "DeepseekV3ForCausalLM": "deepseek_v3"}
-
-
-class BadInput(Exception):
-    """Bad input: reported as one line, exit status 2."""
 
 
 class Config:
@@ -444,33 +439,8 @@ def forward(w, c, tokens):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--model", required=True)
-    p.add_argument("--tokens", required=True, help="comma-separated token ids")
-    p.add_argument("--out", required=True, help="n_tokens x vocab float32 little-endian")
-    args = p.parse_args(argv)
-    try:
-        c = load_config(args.model)
-        try:
-            tokens = [int(t) for t in args.tokens.split(",") if t.strip()]
-        except ValueError:
-            raise BadInput(f"--tokens {args.tokens!r} is not a list of integers") from None
-        if not tokens or any(not 0 <= t < c.vocab for t in tokens):
-            raise BadInput(f"--tokens must be non-empty ids in [0, {c.vocab})")
-        try:
-            tensors, _ = safetensors_io.read_checkpoint(args.model)
-        except (OSError, safetensors_io.SafetensorsError) as e:
-            raise BadInput(str(e)) from None
-        weights = {k: v.astype(np.float64) for k, v in tensors.items()}
-        try:
-            logits = forward(weights, c, tokens)
-        except KeyError as e:
-            raise BadInput(f"{args.model}: tensor {e} is missing") from None
-        logits.astype("<f4").tofile(args.out)
-    except BadInput as e:
-        print(f"arch_reference: error: {e}", file=sys.stderr)
-        return 2
-    return 0
+    return run("arch_reference", __doc__.split("\n\n")[0], load_config, lambda c: c.vocab,
+               lambda model, _: float64_weights(model), forward, argv)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,6 @@ or its --mxfp4 dequantized copy).
     (post_attention_layernorm), residuals around both, final norm, lm_head.
 """
 
-import argparse
 import json
 import math
 import os
@@ -36,13 +35,9 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import safetensors_io  # noqa: E402
+from reference_cli import BadInput, float64_weights, run  # noqa: E402
 
 ALPHA = 1.702
-
-
-class BadInput(Exception):
-    pass
 
 
 def load_config(model_dir):
@@ -166,33 +161,8 @@ def forward(w, c, tokens):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--model", required=True)
-    p.add_argument("--tokens", required=True, help="comma-separated token ids")
-    p.add_argument("--out", required=True, help="n_tokens x vocab float32 little-endian")
-    args = p.parse_args(argv)
-    try:
-        c = load_config(args.model)
-        try:
-            tokens = [int(t) for t in args.tokens.split(",") if t.strip()]
-        except ValueError:
-            raise BadInput(f"--tokens {args.tokens!r} is not a list of integers") from None
-        if not tokens or any(not 0 <= t < c["vocab_size"] for t in tokens):
-            raise BadInput(f"--tokens must be non-empty ids in [0, {c['vocab_size']})")
-        try:
-            tensors, _ = safetensors_io.read_checkpoint(args.model)
-        except (OSError, safetensors_io.SafetensorsError) as e:
-            raise BadInput(str(e)) from None
-        weights = {k: v.astype(np.float64) for k, v in tensors.items()}
-        try:
-            logits = forward(weights, c, tokens)
-        except KeyError as e:
-            raise BadInput(f"{args.model}: tensor or field {e} is missing") from None
-        logits.astype("<f4").tofile(args.out)
-    except BadInput as e:
-        print(f"gpt_oss_reference: error: {e}", file=sys.stderr)
-        return 2
-    return 0
+    return run("gpt_oss_reference", __doc__.split("\n\n")[0], load_config, lambda c: c["vocab_size"],
+               lambda model, _: float64_weights(model), forward, argv)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ Semantics followed (HF, not ggml):
     tie_word_embeddings is true.
 """
 
-import argparse
 import json
 import math
 import os
@@ -30,12 +29,9 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safetensors_io  # noqa: E402
+from reference_cli import BadInput, run  # noqa: E402
 
 ARCHITECTURES = ("LlamaForCausalLM", "MistralForCausalLM")
-
-
-class BadInput(Exception):
-    """Bad input: reported as one line, exit status 2."""
 
 
 # ---- configuration ----
@@ -228,37 +224,9 @@ def forward(w, c, tokens):
 
 # ---- command line ----
 
-def parse_tokens(text, vocab):
-    try:
-        tokens = [int(t) for t in text.split(",") if t.strip()]
-    except ValueError:
-        raise BadInput(f"--tokens {text!r} is not a comma-separated list of integers") from None
-    if not tokens:
-        raise BadInput("--tokens is empty")
-    bad = [t for t in tokens if not 0 <= t < vocab]
-    if bad:
-        raise BadInput(f"tokens {bad[:5]} are outside the vocabulary [0, {vocab})")
-    return tokens
-
-
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--model", required=True, help="HF checkpoint folder (config.json + safetensors)")
-    p.add_argument("--tokens", required=True, help="comma-separated token ids, e.g. 1,2,3")
-    p.add_argument("--out", required=True, help="output: n_tokens x vocab float32 little-endian")
-    args = p.parse_args(argv)
-    try:
-        config = load_config(args.model)
-        tokens = parse_tokens(args.tokens, config.vocab)
-        logits = forward(load_weights(args.model, config), config, tokens)
-        try:
-            logits.astype("<f4").tofile(args.out)
-        except OSError as e:
-            raise BadInput(f"{args.out}: {e.strerror}") from None
-    except BadInput as e:
-        print(f"llama_reference: error: {e}", file=sys.stderr)
-        return 2
-    return 0
+    return run("llama_reference", __doc__.split("\n\n")[0], load_config, lambda c: c.vocab, load_weights, forward,
+               argv)
 
 
 if __name__ == "__main__":
