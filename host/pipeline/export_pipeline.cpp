@@ -3,6 +3,7 @@
 #include "common/dtype.hpp"
 #include "common/error.hpp"
 #include "common/progress.hpp"
+#include "common/uninitialized_vector.hpp"
 #include "pipeline/import_pipeline.hpp"
 #include "store/mxfp4_repack.hpp"
 #include "store/tensor_file_io.hpp"
@@ -39,7 +40,7 @@ struct Chunk {
     // once the chunk is written, so resident memory is the chunks in flight,
     // not the largest tensor.
     uint64_t payload_from = 0, payload_to = 0;
-    std::vector<uint8_t> output;
+    UninitializedVector<uint8_t> output; // every byte written by the quantizer
 };
 
 // Chunks belong to this pool, not to TBB: a pipeline cancelled by an
@@ -93,12 +94,21 @@ uint64_t rows_per_matrix(const PlannedTensor &t) {
     return t.shape.size() >= 3 ? std::max<uint64_t>(1, t.shape[t.shape.size() - 2]) : std::max<uint64_t>(1, t.n_rows);
 }
 
+// Payload bytes [offset, offset + n) of a store tensor: in place in the
+// mapped file when its payload is raw (no copy), else decoded into raw.
+const uint8_t *source_bytes(const TensorFileReader &reader, uint64_t offset, uint64_t n, UninitializedVector<uint8_t> &raw) {
+    if (const uint8_t *mapped = reader.view(offset, n)) return mapped;
+    raw.resize(n);
+    reader.read(offset, n, raw.data());
+    return raw.data();
+}
+
 // Rows [row_begin, row_end) of the tensor; for a stacked tensor, rows of the
 // chunk's part (reader) counted from part_row_begin. Bytes come through
 // read(), so an encoded store decodes only the chunks these rows lie in and
 // memory stays bounded by the rows of one pipeline chunk.
 void fill_rows(const PlannedTensor &t, const TensorFileReader *reader, uint64_t row_begin, uint64_t row_end,
-               uint64_t part_row_begin, std::vector<float> &values) {
+               uint64_t part_row_begin, UninitializedVector<float> &values) {
     values.resize((row_end - row_begin) * t.n_cols);
     if (t.generated) {
         std::copy(t.generated->values.begin() + row_begin * t.n_cols, t.generated->values.begin() + row_end * t.n_cols,
@@ -131,7 +141,7 @@ void fill_rows(const PlannedTensor &t, const TensorFileReader *reader, uint64_t 
                                values.data() + (r - row_begin) * t.n_cols);
         return;
     }
-    thread_local std::vector<uint8_t> raw;
+    thread_local UninitializedVector<uint8_t> raw;
     const uint64_t row_bytes = t.n_cols * dtype_size(dtype);
     const size_t value_bytes = dtype_size(dtype);
     const uint64_t source_cols = t.stored->shape.back();
@@ -145,12 +155,12 @@ void fill_rows(const PlannedTensor &t, const TensorFileReader *reader, uint64_t 
             const uint64_t run = std::min(row_end - r, t.row_blocks.rows - first);
             const uint64_t first_column = column_offset + first * column_stride, width = (run - 1) * column_stride + 1;
             const uint64_t first_row = b * t.row_blocks.source_stride + t.row_blocks.source_offset;
-            raw.resize(width * value_bytes);
             strip.resize(t.n_cols * width);
-            for (uint64_t i = 0; i < t.n_cols; ++i) {
-                reader->read(((first_row + i) * source_cols + first_column) * value_bytes, raw.size(), raw.data());
-                convert_to_f32(dtype, raw.data(), width, strip.data() + i * width);
-            }
+            for (uint64_t i = 0; i < t.n_cols; ++i)
+                convert_to_f32(dtype,
+                               source_bytes(*reader, ((first_row + i) * source_cols + first_column) * value_bytes,
+                                            width * value_bytes, raw),
+                               width, strip.data() + i * width);
             for (uint64_t j = 0; j < run; ++j)
                 for (uint64_t i = 0; i < t.n_cols; ++i)
                     values[(r - row_begin + j) * t.n_cols + i] = strip[i * width + j * column_stride];
@@ -160,11 +170,12 @@ void fill_rows(const PlannedTensor &t, const TensorFileReader *reader, uint64_t 
     }
     if (!t.row_blocks.empty() && t.row_blocks.strided_columns()) { // every column_stride-th value of source rows
         thread_local std::vector<float> source_row;
-        raw.resize(source_cols * value_bytes);
         source_row.resize(source_cols);
         for (uint64_t r = row_begin; r < row_end; ++r) {
-            reader->read(t.row_blocks.source_row(r) * source_cols * value_bytes, raw.size(), raw.data());
-            convert_to_f32(dtype, raw.data(), source_cols, source_row.data());
+            convert_to_f32(dtype,
+                           source_bytes(*reader, t.row_blocks.source_row(r) * source_cols * value_bytes,
+                                        source_cols * value_bytes, raw),
+                           source_cols, source_row.data());
             float *out = values.data() + (r - row_begin) * t.n_cols;
             for (uint64_t i = 0; i < t.n_cols; ++i) out[i] = source_row[column_offset + i * column_stride];
         }
@@ -173,24 +184,20 @@ void fill_rows(const PlannedTensor &t, const TensorFileReader *reader, uint64_t 
     if (!t.row_blocks.empty()) { // a slice of a fused tensor: read each block's contiguous run at once
         for (uint64_t r = row_begin; r < row_end;) {
             const uint64_t run = std::min(row_end - r, t.row_blocks.rows - r % t.row_blocks.rows);
-            raw.resize(run * row_bytes);
-            reader->read(t.row_blocks.source_row(r) * row_bytes, raw.size(), raw.data());
-            convert_to_f32(dtype, raw.data(), run * t.n_cols, values.data() + (r - row_begin) * t.n_cols);
+            convert_to_f32(dtype, source_bytes(*reader, t.row_blocks.source_row(r) * row_bytes, run * row_bytes, raw),
+                           run * t.n_cols, values.data() + (r - row_begin) * t.n_cols);
             r += run;
         }
         return;
     }
     if (t.permutation.empty()) {
-        raw.resize((row_end - row_begin) * row_bytes);
-        reader->read(part_row_begin * row_bytes, raw.size(), raw.data());
-        convert_to_f32(dtype, raw.data(), values.size(), values.data());
+        convert_to_f32(dtype, source_bytes(*reader, part_row_begin * row_bytes, (row_end - row_begin) * row_bytes, raw),
+                       values.size(), values.data());
         return;
     }
-    raw.resize(row_bytes);
-    for (uint64_t r = row_begin; r < row_end; ++r) { // rows of one head: read() decodes their chunk once
-        reader->read(t.permutation[r] * row_bytes, row_bytes, raw.data());
-        convert_to_f32(dtype, raw.data(), t.n_cols, values.data() + (r - row_begin) * t.n_cols);
-    }
+    for (uint64_t r = row_begin; r < row_end; ++r) // rows of one head: read() decodes their chunk once
+        convert_to_f32(dtype, source_bytes(*reader, t.permutation[r] * row_bytes, row_bytes, raw), t.n_cols,
+                       values.data() + (r - row_begin) * t.n_cols);
 }
 
 // An MXFP4 source exported as MXFP4: its bytes are repacked, never requantized.
@@ -291,7 +298,7 @@ void quantize_tensors(const Store &store, const ExportPlan &plan, const ExportCo
                 tbb::make_filter<Chunk *, Chunk *>(
                     tbb::filter_mode::parallel,
                     [&](Chunk *chunk) {
-                        thread_local std::vector<float> values;
+                        thread_local UninitializedVector<float> values;
                         const PlannedTensor &t = plan.tensors[chunk->tensor];
                         const auto &tensor_sources = sources[chunk->tensor];
                         const TensorFileReader *reader =

@@ -316,6 +316,13 @@ void TensorFileReader::read(uint64_t offset, uint64_t n_bytes, uint8_t *dst) con
     }
 }
 
+const uint8_t *TensorFileReader::view(uint64_t offset, uint64_t n_bytes) const {
+    if (offset > header_.payload_bytes || n_bytes > header_.payload_bytes - offset)
+        throw GmatError(file_.string() + ": internal: view of bytes " + std::to_string(offset) + "+" +
+                        std::to_string(n_bytes) + " past the end of " + describe());
+    return encoded() ? nullptr : map_ + payload_offset_ + offset;
+}
+
 void TensorFileReader::verify() const {
     if (!encoded()) {
         const uint64_t actual = XXH3_64bits(payload(), header_.payload_bytes);

@@ -87,6 +87,10 @@ public:
     // Copies logical payload bytes [offset, offset + n_bytes) to dst, for
     // every encoding. Thread-safe; decodes only the chunks it needs.
     void read(uint64_t offset, uint64_t n_bytes, uint8_t *dst) const;
+    // Logical payload bytes [offset, offset + n_bytes) where they lie as they
+    // are in the mapped file (a raw payload), else nullptr: read() them. The
+    // pointer lives as long as the reader.
+    const uint8_t *view(uint64_t offset, uint64_t n_bytes) const;
     // Bytes after the header: the payload, or an encoded file's chunks and index.
     uint64_t stored_payload_bytes() const { return header_.stored_bytes; }
     // A delta file needs its base before read() or verify(); throws, naming

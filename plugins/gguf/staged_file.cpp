@@ -23,6 +23,10 @@ namespace {
 // header and the padding between tensors into few system calls.
 constexpr size_t kBufferBytes = 256 * 1024;
 constexpr int kCreateAttempts = 16;
+// Written bytes handed to the kernel's writeback at a time, so the disk
+// writes while the export computes and finish()'s fsync waits only for the
+// last of them (a 42 MB file's fsync went from 20-80 ms to a few).
+constexpr uint64_t kWritebackBytes = 8ull << 20;
 
 fs::path folder_of(const fs::path &file) { return file.has_parent_path() ? file.parent_path() : fs::path("."); }
 
@@ -89,7 +93,20 @@ void StagedFile::write_direct(const void *data, uint64_t n_bytes) {
         if (written < 0) fail("writing", errno);
         p += written;
         n_bytes -= static_cast<uint64_t>(written);
+        written_ += static_cast<uint64_t>(written);
     }
+    start_writeback();
+}
+
+void StagedFile::start_writeback() {
+#if defined(__linux__)
+    if (written_ - writeback_from_ < kWritebackBytes) return;
+    // Only starts the writes (no wait, no guarantee): finish()'s fsync is what
+    // makes the file durable, and reports any error.
+    ::sync_file_range(fd_, static_cast<off_t>(writeback_from_), static_cast<off_t>(written_ - writeback_from_),
+                      SYNC_FILE_RANGE_WRITE);
+    writeback_from_ = written_;
+#endif
 }
 
 void StagedFile::finish() {

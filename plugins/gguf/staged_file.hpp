@@ -37,11 +37,13 @@ public:
 private:
     void flush();
     void write_direct(const void *data, uint64_t n_bytes);
+    void start_writeback(); // hands what was written since the last call to the kernel's writeback
     [[noreturn]] void fail(const char *operation, int error) const;
 
     std::filesystem::path final_path_, temporary_path_;
     int fd_ = -1;
     bool published_ = false;
+    uint64_t written_ = 0, writeback_from_ = 0;
     std::vector<uint8_t> buffer_;
 };
 
