@@ -21,9 +21,13 @@ TargetGrid target_grid(int lo, int hi, int step, float offset) {
 
 } // namespace
 
-SearchRecipe make_search_recipe(gmat_scale_strategy strategy, float lambda) {
+SearchRecipe make_search_recipe(Iq4Type type, gmat_scale_strategy strategy, float lambda) {
     SearchRecipe r;
-    r.grid = target_grid(-30, 20, 5, 0.0f);
+    // iq4_xs stores each sub-block's scale as d times a 6-bit code, so the
+    // grid's scale only picks d and the codes' centre (then tried at +-1):
+    // 9 targets (every 15) instead of 25 cost +0.1% error on the heavy-tailed
+    // matrix and made its kernel 1.8x faster (README.md, "Standard strategy").
+    r.grid = target_grid(-30, 20, type == Iq4Type::xs ? 15 : 5, 0.0f);
     r.refits = 2;
     r.code_radius = 1;
     if (strategy == GMAT_SCALE_TRELLIS) {

@@ -35,6 +35,6 @@ struct SearchRecipe {
 };
 
 // lambda is only read for GMAT_SCALE_TRELLIS.
-SearchRecipe make_search_recipe(gmat_scale_strategy strategy, float lambda);
+SearchRecipe make_search_recipe(Iq4Type type, gmat_scale_strategy strategy, float lambda);
 
 } // namespace gmat::iquants
