@@ -34,6 +34,7 @@ fi
 "$gmat" import -m "$work/hf" -o "$work/store" -q -t "$threads" >/dev/null
 seconds() { # runs the command, prints its wall time
   local start end
+  sync # earlier steps' dirty pages are written back first, so no timed step pays for another's disk writes
   start=$(date +%s.%N)
   "$@" >"$work/out" 2>&1 || { cat "$work/out" >&2; exit 1; }
   end=$(date +%s.%N)

@@ -25,6 +25,9 @@ trap 'rm -rf "$work"' EXIT
 "$python" "$root/tests/reference/make_llama_checkpoint.py" "$work/hf" "${dims[@]}" --dtype bf16 >/dev/null
 
 measure() { # prints "seconds max_rss_kb"; stops the script when the command fails
+  # Earlier steps' dirty pages (the checkpoint, the store, the BF16 GGUF) are
+  # written back first, so no timed step pays for another's disk writes.
+  sync
   if ! /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/out" 2>&1; then
     echo "failed: $*" >&2
     cat "$work/out" >&2
