@@ -20,19 +20,28 @@
 #                        mix at that size, or is not below gmat's own mix
 #   --work DIR           keep the store and the GGUF files there (default: a
 #                        temporary folder, removed at the end)
-#   --imatrix FILE       pass an importance matrix to gmat's export (llama.cpp's
-#                        side quantizes without one)
+#   --imatrix FILE       an importance matrix (llama-imatrix's GGUF or .dat) for
+#                        both sides: gmat's export and llama_model_quantize
+#   --make-imatrix       compute one with llama.cpp from the F32 model over the
+#                        calibration text (bench/fidelity/fidelity_imatrix) into
+#                        the work folder as imatrix.gguf, and use it for both
+#                        sides; needed by the mixes llama.cpp only makes with one
+#                        (iq1_s, iq1_m, iq2_xxs, iq2_xs, iq2_s, iq2_m, iq3_xxs, q2_k_s)
+#   --calibration FILE   text for --make-imatrix (default:
+#                        bench/fidelity/calibration.txt, not the prompt)
 #   --auto LIST          comma-separated mixes: for each, llama.cpp's file of that
 #                        mix is made first and gmat exports `default_type: auto`
 #                        with `target_size` = its size in bytes; the table gets
 #                        a row "auto (MIX size)" against llama.cpp's MIX (and,
 #                        unless --types already lists it, a row for gmat's MIX)
-# Environment: GMAT_BUILD_DIR (default: build/) holds bin/gmat and bin/fidelity_compare.
+# Environment: GMAT_BUILD_DIR (default: build/) holds bin/gmat, bin/fidelity_compare
+# and bin/fidelity_imatrix.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="${GMAT_BUILD_DIR:-$root/build}"
 gmat="$build/bin/gmat"
 compare="$build/bin/fidelity_compare"
+make_imatrix="$build/bin/fidelity_imatrix"
 model=""
 types="q8_0,q6_k,q5_k_m,q5_k_s,q5_0,q5_1,q4_k_m,q4_k_s,q4_0,q4_1,q3_k_l,q3_k_m,q3_k_s,q2_k,iq4_nl,iq4_xs"
 strategy=generated
@@ -42,6 +51,8 @@ max_ratio=""
 max_auto_ratio=""
 work=""
 imatrix=""
+make=""
+calibration="$root/bench/fidelity/calibration.txt"
 auto=""
 types_given=""
 while (($#)); do
@@ -55,13 +66,18 @@ while (($#)); do
     --max-auto-kl-ratio) max_auto_ratio="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
     --imatrix) imatrix="$2"; shift 2 ;;
+    --make-imatrix) make=1; shift ;;
+    --calibration) calibration="$2"; shift 2 ;;
     --auto) auto="$2"; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "fidelity.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
 case "$strategy" in standard|trellis|generated) ;; *) echo "fidelity.sh: --strategy must be standard, trellis or generated" >&2; exit 2 ;; esac
-for tool in "$gmat" "$compare"; do
+[[ -n "$make" && -n "$imatrix" ]] && { echo "fidelity.sh: --imatrix and --make-imatrix exclude each other" >&2; exit 2; }
+[[ -z "$imatrix" || -f "$imatrix" ]] || { echo "fidelity.sh: --imatrix $imatrix: no such file" >&2; exit 1; }
+[[ -z "$make" || -f "$calibration" ]] || { echo "fidelity.sh: --calibration $calibration: no such file" >&2; exit 1; }
+for tool in "$gmat" "$compare" ${make:+"$make_imatrix"}; do
   [[ -x "$tool" ]] || { echo "fidelity.sh: missing $tool (scripts/build.sh builds it; needs the llama.cpp oracle)" >&2; exit 1; }
 done
 if [[ -z "$model" ]]; then
@@ -90,6 +106,10 @@ export_type() { # export_type TYPE OUT.gguf [EXTRA_JSON_MEMBERS]
 }
 rm -f "$work"/llama-*.gguf   # llama.cpp's files of an earlier run in --work are not reused
 export_type f32 "$work/f32.gguf"
+if [[ -n "$make" ]]; then
+  imatrix="$work/imatrix.gguf"
+  "$make_imatrix" --model "$work/f32.gguf" --text "$calibration" --out "$imatrix" --threads "$threads"
+fi
 pairs=()
 [[ -n "$auto" && -z "$types_given" ]] && types=""
 type_list=()
@@ -104,12 +124,13 @@ for t in "${type_list[@]}"; do
   pairs+=("$t=$work/gmat-$t.gguf")
 done
 if ((${#auto_list[@]})); then
-  "$compare" --f32 "$work/f32.gguf" --work "$work" --threads "$threads" --quantize-only "${auto_list[@]}" > "$work/llama-sizes"
+  "$compare" --f32 "$work/f32.gguf" --work "$work" --threads "$threads" ${imatrix:+--imatrix "$imatrix"} \
+    --quantize-only "${auto_list[@]}" > "$work/llama-sizes"
   while read -r m bytes; do
     export_type auto "$work/gmat-auto-$m.gguf" ", \"target_size\": $bytes"
     pairs+=("auto@$m=$work/gmat-auto-$m.gguf")
   done < "$work/llama-sizes"
 fi
-echo "gmat scale_optimization: $strategy$([[ -n "$imatrix" ]] && echo ", imatrix $imatrix"); $(date -u +%Y-%m-%d)"
-"$compare" --f32 "$work/f32.gguf" --prompt "$prompt" --work "$work" --threads "$threads" \
+echo "gmat scale_optimization: $strategy$([[ -n "$imatrix" ]] && echo "; imatrix $imatrix for gmat and llama.cpp"); $(date -u +%Y-%m-%d)"
+"$compare" --f32 "$work/f32.gguf" --prompt "$prompt" --work "$work" --threads "$threads" ${imatrix:+--imatrix "$imatrix"} \
   ${max_ratio:+--max-kl-ratio "$max_ratio"} ${max_auto_ratio:+--max-auto-kl-ratio "$max_auto_ratio"} --reuse-llama "${pairs[@]}"

@@ -6,8 +6,8 @@
 // llama.cpp, with the ratios.
 //
 // Usage: fidelity_compare --f32 F32.gguf --prompt FILE --work DIR [--threads N]
-//                         [--max-kl-ratio R] [--reuse-llama] TYPE=GMAT.gguf...
-//        fidelity_compare --f32 F32.gguf --work DIR [--threads N] --quantize-only TYPE...
+//                         [--max-kl-ratio R] [--reuse-llama] [--imatrix FILE] TYPE=GMAT.gguf...
+//        fidelity_compare --f32 F32.gguf --work DIR [--threads N] [--imatrix FILE] --quantize-only TYPE...
 // TYPE is a mix name (q4_k_m, iq4_nl, ...), or LABEL@MIX (e.g. auto@q4_k_m:
 // gmat's file, shown as LABEL, against llama.cpp's MIX). llama.cpp's file of
 // MIX is DIR/llama-MIX.gguf; --quantize-only writes those files and prints
@@ -16,7 +16,11 @@
 // --max-kl-ratio the exit status is 1 when any plain row's gmat KL exceeds R
 // times llama.cpp's; with --max-auto-kl-ratio R when a LABEL@MIX row's KL
 // exceeds R times llama.cpp's MIX or is not below the KL of gmat's own MIX
-// row, when the table has one (list it before the LABEL@MIX row).
+// row, when the table has one (list it before the LABEL@MIX row). With
+// --imatrix, llama_model_quantize gets that importance matrix (llama-imatrix's
+// GGUF or .dat, read and normalised by gmat's reader, so both sides see the
+// same numbers), as gmat's export should have.
+#include "imatrix/importance_matrix.hpp"
 #include "quant_mix/mix_names.hpp"
 
 #include <oracle/llama.hpp>
@@ -31,6 +35,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -41,7 +46,7 @@ namespace fs = std::filesystem;
 namespace {
 
 struct Options {
-    fs::path f32, prompt, work;
+    fs::path f32, prompt, work, imatrix;
     int threads = 2;
     double max_kl_ratio = 0.0;      // 0: no check
     double max_auto_kl_ratio = 0.0; // 0: no check
@@ -52,8 +57,10 @@ struct Options {
 [[noreturn]] void usage(const std::string &error) {
     std::fprintf(stderr,
                  "fidelity_compare: %s\nusage: fidelity_compare --f32 F32.gguf --prompt FILE --work DIR "
-                 "[--threads N] [--max-kl-ratio R] [--max-auto-kl-ratio R] [--reuse-llama] TYPE=GMAT.gguf...\n"
-                 "       fidelity_compare --f32 F32.gguf --work DIR [--threads N] --quantize-only MIX...\n",
+                 "[--threads N] [--max-kl-ratio R] [--max-auto-kl-ratio R] [--reuse-llama] [--imatrix FILE] "
+                 "TYPE=GMAT.gguf...\n"
+                 "       fidelity_compare --f32 F32.gguf --work DIR [--threads N] [--imatrix FILE] --quantize-only "
+                 "MIX...\n",
                  error.c_str());
     std::exit(2);
 }
@@ -69,6 +76,7 @@ Options parse(int argc, char **argv) {
         if (arg == "--f32") o.f32 = value();
         else if (arg == "--prompt") o.prompt = value();
         else if (arg == "--work") o.work = value();
+        else if (arg == "--imatrix") o.imatrix = value();
         else if (arg == "--threads") o.threads = std::atoi(value().c_str());
         else if (arg == "--max-kl-ratio") o.max_kl_ratio = std::atof(value().c_str());
         else if (arg == "--max-auto-kl-ratio") o.max_auto_kl_ratio = std::atof(value().c_str());
@@ -155,14 +163,25 @@ Row row_of(const std::string &type) {
 
 fs::path llama_file(const Options &o, const std::string &mix) { return o.work / ("llama-" + mix + ".gguf"); }
 
-void quantize_with_llama(const Options &o, const std::string &mix) {
-    oracle::quantize_model(o.f32, llama_file(o, mix), static_cast<int32_t>(gmat::llama_ftype_of(mix)), o.threads);
-}
+// llama.cpp's side of the comparison: the F32 file and, with --imatrix, its importance values.
+struct LlamaQuantizer {
+    const Options &o;
+    std::optional<oracle::ImportanceValues> imatrix;
+
+    explicit LlamaQuantizer(const Options &options) : o(options) {
+        if (!o.imatrix.empty()) imatrix = gmat::ImportanceMatrix::load(o.imatrix).entries();
+    }
+    void quantize(const std::string &mix) const {
+        oracle::quantize_model(o.f32, llama_file(o, mix), static_cast<int32_t>(gmat::llama_ftype_of(mix)), o.threads,
+                               imatrix ? &*imatrix : nullptr);
+    }
+};
 
 int quantize_only(const Options &o) {
     fs::create_directories(o.work);
+    const LlamaQuantizer llama(o);
     for (const auto &type : o.types) {
-        quantize_with_llama(o, type.first);
+        llama.quantize(type.first);
         std::printf("%s %ju\n", type.first.c_str(), static_cast<uintmax_t>(fs::file_size(llama_file(o, type.first))));
     }
     return 0;
@@ -194,10 +213,11 @@ int run(const Options &o) {
     std::fflush(stdout);
     int failures = 0;
     std::map<std::string, double> gmat_mix_kl; // plain rows' gmat KL, by mix
+    const LlamaQuantizer llama_quantizer(o);
     for (const auto &[type, gmat_file] : o.types) {
         const Row row = row_of(type);
         const fs::path theirs = llama_file(o, row.mix);
-        if (!o.reuse_llama || !fs::exists(theirs)) quantize_with_llama(o, row.mix);
+        if (!o.reuse_llama || !fs::exists(theirs)) llama_quantizer.quantize(row.mix);
         const Fidelity ours = measure(gmat_file, tokens, reference, options);
         const Fidelity llama = measure(theirs, tokens, reference, options);
         const double kl_ratio = llama.kl > 0.0 ? ours.kl / llama.kl : (ours.kl > 0.0 ? 1e9 : 1.0);

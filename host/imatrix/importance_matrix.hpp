@@ -26,6 +26,8 @@ public:
     size_t size() const { return entries_.size(); }
     bool has(const std::string &gguf_name) const { return entries_.count(gguf_name) != 0; }
     std::vector<std::string> names() const; // the tensors it has entries for, sorted
+    // Every entry, normalised (as llama-quantize hands them to llama_model_quantize), by tensor name.
+    const std::map<std::string, std::vector<float>> &entries() const { return entries_; }
     // The importance of each column of gguf_name, checked against its row
     // length (an entry of several matrices, e.g. experts, must be a multiple).
     // nullptr when the file has no entry for the tensor.

@@ -1,5 +1,8 @@
 // llama.cpp's model quantizer through the oracle: a tiny F32 model becomes Q8_0
-// with norms left in F32, and still predicts almost the same distribution.
+// with norms left in F32, and still predicts almost the same distribution; an
+// importance matrix reaches llama.cpp (IQ2_XXS needs one, and its values
+// change the file).
+#include "oracle/activation_sums.hpp"
 #include "oracle/gguf_file.hpp"
 #include "oracle/llama.hpp"
 #include "oracle/logit_metrics.hpp"
@@ -12,6 +15,7 @@
 #include <llama.h>
 
 #include <fstream>
+#include <iterator>
 
 namespace {
 
@@ -57,6 +61,32 @@ TEST(QuantizeModel, FailureNamesTheFiles) {
     }
     EXPECT_THROW(oracle::quantize_model(dir / "absent.gguf", dir / "out.gguf", LLAMA_FTYPE_MOSTLY_Q8_0),
                  std::runtime_error);
+}
+
+std::string file_bytes(const std::filesystem::path &path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+TEST(QuantizeModel, ImportanceMatrixReachesLlamaCpp) {
+    ScopedTempDir dir;
+    const auto f32 = dir / "tiny-f32.gguf", with_ones = dir / "ones.gguf", with_measured = dir / "measured.gguf";
+    oracle::testing::write_tiny_llama_gguf(f32, {.n_embd = 256, .n_ff = 512});
+    EXPECT_THROW(oracle::quantize_model(f32, dir / "none.gguf", LLAMA_FTYPE_MOSTLY_IQ2_XXS), std::runtime_error);
+
+    oracle::ActivationSums sums;
+    oracle::LlamaOptions options;
+    sums.observe(options);
+    oracle::Llama(f32, options).logits({1, 290, 17, 44, 295, 5, 260, 298, 12, 9, 280, 33, 71, 4, 150, 201});
+    oracle::ImportanceValues measured, ones;
+    for (const auto &[name, s] : sums.sums()) {
+        for (double v : s.sum2) measured[name].push_back(static_cast<float>(v / static_cast<double>(s.count)));
+        ones[name].assign(s.sum2.size(), 1.0f);
+    }
+    oracle::quantize_model(f32, with_ones, LLAMA_FTYPE_MOSTLY_IQ2_XXS, 2, &ones);
+    oracle::quantize_model(f32, with_measured, LLAMA_FTYPE_MOSTLY_IQ2_XXS, 2, &measured);
+    EXPECT_EQ(oracle::GgufFile(with_measured).tensor("blk.0.ffn_down.weight").type, GGML_TYPE_IQ2_XXS);
+    EXPECT_NE(file_bytes(with_ones), file_bytes(with_measured)); // the values are used, not just their presence
 }
 
 } // namespace

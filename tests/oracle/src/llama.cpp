@@ -46,6 +46,8 @@ llama_context_params context_params(const LlamaOptions &options) {
     params.type_v = GGML_TYPE_F32;
     params.flash_attn_type = LLAMA_FLASH_ATTN_TYPE_DISABLED;
     params.no_perf = true;
+    params.cb_eval = options.eval_callback;
+    params.cb_eval_user_data = options.eval_callback_data;
     return params;
 }
 

@@ -14,6 +14,7 @@
 struct llama_model;
 struct llama_context;
 struct llama_vocab;
+struct ggml_tensor;
 
 namespace oracle {
 
@@ -22,6 +23,11 @@ struct LlamaOptions {
     uint32_t n_ctx = 256;    // longest token sequence logits() accepts
     int n_threads = 2;
     bool check_tensors = true; // llama.cpp validates tensor data (NaN/Inf scales) while loading
+    // ggml's scheduler callback (llama_context_params.cb_eval): asked (ask = true)
+    // whether to observe each graph node, then called (ask = false) once the
+    // node is computed, e.g. to read a matrix product's input activations.
+    bool (*eval_callback)(ggml_tensor *node, bool ask, void *user_data) = nullptr;
+    void *eval_callback_data = nullptr;
 };
 
 class Llama {

@@ -4,14 +4,24 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
 
 namespace oracle {
 
+// Per weight tensor (GGUF name), the importance of each input column as
+// llama-quantize hands it to llama_model_quantize: the mean squared activation
+// (sum over tokens / token count), one row length per matrix.
+using ImportanceValues = std::map<std::string, std::vector<float>>;
+
 // Quantizes the GGUF at `input` to `output` with llama_model_quantize using
 // llama.cpp's default mix for `ftype` (a llama_ftype value such as
-// LLAMA_FTYPE_MOSTLY_Q8_0 = 7). Throws std::runtime_error naming both paths
-// when llama.cpp reports failure.
+// LLAMA_FTYPE_MOSTLY_Q8_0 = 7), with `imatrix` as its importance matrix when
+// given (its mixes then follow llama.cpp's with-imatrix rules, and the types
+// llama.cpp only makes with one become available). Throws std::runtime_error
+// naming both paths when llama.cpp reports failure.
 void quantize_model(const std::filesystem::path &input, const std::filesystem::path &output, int32_t ftype,
-                    int n_threads = 2);
+                    int n_threads = 2, const ImportanceValues *imatrix = nullptr);
 
 } // namespace oracle
