@@ -12,6 +12,8 @@
 //                                  signed values (iq1_*) or magnitudes
 //   kShiftPerGroup                 the lattice is chosen per group of kWidth values (iq1_m) rather
 //                                  than per sub-block (iq1_s)
+//   kEveryCode                     each sub-block scores every code at each d, not only those near
+//                                  its least-squares scale (iq1_m)
 //   kMaxCode                       largest sub-block scale code
 //   float sub_scale(float d, int c)  the decoder's float operations for d and code c
 //   double code_of(double s, double d)  the code (unrounded) whose scale is s
@@ -145,6 +147,11 @@ private:
     // Lattices a sub-block's search tries one after the other: every one, or
     // just one pass when each group picks its own.
     static constexpr int kSubBlockShifts = Format::kShiftPerGroup ? 1 : Format::kShifts;
+    // With a shift per group the largest value's group may sit on either
+    // lattice (iq1_m: top level 7 or 9 eighths of the nominal 8), so the
+    // trial targets stretch by those ratios.
+    const double target_low_ = o_.target_low * (Format::kShiftPerGroup ? 7.0 / 8 : 1.0);
+    const double target_high_ = o_.target_high * (Format::kShiftPerGroup ? 9.0 / 8 : 1.0);
 
     // The group's nearest point on each lattice, the one with the smaller weighted error at `scale`.
     int nearest_on_any_lattice(int first, double scale, double inv, uint8_t &shift) const {
@@ -194,7 +201,7 @@ private:
         uint8_t shifts[kMaxGroups];
         for (int shift = 0; shift < kSubBlockShifts; ++shift) {
             for (int t = 0; t < o_.targets; ++t) {
-                const double target = o_.target_low + (o_.target_high - o_.target_low) * t / std::max(1, o_.targets - 1);
+                const double target = target_low_ + (target_high_ - target_low_) * t / std::max(1, o_.targets - 1);
                 double scale = max / (target * Format::grid_unit);
                 for (int refit = 0; refit <= o_.refits; ++refit) {
                     double sumqa, sumq2;
@@ -236,10 +243,11 @@ private:
             const int centre = std::clamp(int(std::lround(Format::code_of(scales[ib], d))), 0, Format::kMaxCode);
             SubBlockChoice best;
             bool have = false;
+            const int radius = Format::kEveryCode ? Format::kMaxCode : o_.code_radius;
             for (int s = 0; s < kSubBlockShifts; ++s) {
                 if (s != shifts[ib] && !o_.wide_lattice) continue;
-                for (int code = std::max(0, centre - o_.code_radius);
-                     code <= std::min(Format::kMaxCode, centre + o_.code_radius); ++code) {
+                for (int code = std::max(0, centre - radius); code <= std::min(Format::kMaxCode, centre + radius);
+                     ++code) {
                     const SubBlockChoice c = score_code(ib, d, code, s);
                     if (!have || c.error < best.error) best = c, have = true;
                 }
