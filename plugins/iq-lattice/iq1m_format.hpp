@@ -28,8 +28,16 @@ struct Iq1mBlock {
 };
 static_assert(sizeof(Iq1mBlock) == 56, "iq1_m block must be 56 bytes, as ggml's block_iq1_m");
 
+// Writes the four scale u16s (codes and d's nibbles) little-endian.
+inline void store_iq1m_scales(const uint16_t (&scales)[4], Iq1mBlock &b) {
+    for (int k = 0; k < 4; ++k) {
+        b.scales[2 * k] = uint8_t(scales[k] & 255);
+        b.scales[2 * k + 1] = uint8_t(scales[k] >> 8);
+    }
+}
+
 // The fp16 bits of d, spread over the top nibbles of the four scale u16s.
-inline uint16_t iq1m_scale_bits(const Iq1mBlock &b) {
+inline uint16_t iq1m_d_bits(const Iq1mBlock &b) {
     uint16_t bits = 0;
     for (int k = 0; k < 4; ++k) bits |= uint16_t((b.scales[2 * k + 1] >> 4) << (4 * k));
     return bits;

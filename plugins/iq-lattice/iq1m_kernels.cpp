@@ -34,11 +34,8 @@ void pack(const BlockChoice &c, Iq1mBlock &out) {
         out.qh[s] = uint8_t(h);
         scales[s / 4] |= uint16_t(sub.code << (3 * (s % 4)));
     }
-    for (int k = 0; k < 4; ++k) {
-        scales[k] |= uint16_t(((c.d >> (4 * k)) & 15) << 12);
-        out.scales[2 * k] = uint8_t(scales[k] & 255);
-        out.scales[2 * k + 1] = uint8_t(scales[k] >> 8);
-    }
+    for (int k = 0; k < 4; ++k) scales[k] |= uint16_t(((c.d >> (4 * k)) & 15) << 12);
+    store_iq1m_scales(scales, out);
 }
 
 } // namespace
@@ -58,7 +55,7 @@ void dequantize_iq1m(const void *src, uint64_t n_rows, uint64_t n_cols, float *d
     const uint64_t n_blocks = n_rows * (n_cols / kBlock);
     for (uint64_t b = 0; b < n_blocks; ++b) {
         const Iq1mBlock &blk = blocks[b];
-        const float d = quant::fp16_to_fp32(iq1m_scale_bits(blk));
+        const float d = quant::fp16_to_fp32(iq1m_d_bits(blk));
         float *y = dst + b * kBlock;
         for (int s = 0; s < kSubBlocks; ++s) {
             const uint32_t sc = uint32_t(blk.scales[2 * (s / 4)]) | (uint32_t(blk.scales[2 * (s / 4) + 1]) << 8);

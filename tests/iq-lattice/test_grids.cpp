@@ -186,12 +186,12 @@ TEST(Grids, EveryIq1mPointDecodesInGgmlAsInOurTable) {
         uint16_t scales[4] = {};
         for (int k = 0; k < 4; ++k) scales[k] = uint16_t(((d_bits >> (4 * k)) & 15) << 12);
         scales[13 / 4] |= uint16_t(5u << (3 * (13 % 4)));
-        for (int k = 0; k < 4; ++k) block.scales[2 * k] = uint8_t(scales[k] & 255), block.scales[2 * k + 1] = uint8_t(scales[k] >> 8);
+        store_iq1m_scales(scales, block);
         block.qs[0] = uint8_t(index & 255);
         block.qh[0] = uint8_t(index >> 8);
         block.qs[27] = uint8_t(index & 255);
         block.qh[13] = uint8_t(((index >> 8) | 8) << 4);
-        ASSERT_EQ(iq1m_scale_bits(block), d_bits);
+        ASSERT_EQ(iq1m_d_bits(block), d_bits);
         const std::vector<float> y = ggml_decode(GGML_TYPE_IQ1_M, &block);
         for (int j = 0; j < 8; ++j) {
             const float g = float(kIq1sGrid[index][j]);

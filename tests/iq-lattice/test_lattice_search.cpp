@@ -177,7 +177,7 @@ TEST(Iq1mSearch, FindsBlocksWithAShiftPerGroupExactly) {
             block.qh[s] = uint8_t((a >> 8) | uint32_t(shift) << 3 | ((c >> 8) | uint32_t(1 - shift) << 3) << 4);
             scales[s / 4] |= uint16_t((s % 8) << (3 * (s % 4))); // every code, 7 included
         }
-        for (int k = 0; k < 4; ++k) block.scales[2 * k] = uint8_t(scales[k] & 255), block.scales[2 * k + 1] = uint8_t(scales[k] >> 8);
+        store_iq1m_scales(scales, block);
     }
     std::vector<float> x(kRows * kCols);
     ggml_get_type_traits(GGML_TYPE_IQ1_M)->to_float(bytes.data(), x.data(), int64_t(x.size()));
