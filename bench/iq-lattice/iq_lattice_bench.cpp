@@ -1,4 +1,4 @@
-// iq3_s, iq3_xxs, iq2_s, iq2_xs, iq2_xxs and iq1_s quantize time and error, one thread, against
+// iq3_s, iq3_xxs, iq2_s, iq2_xs, iq2_xxs, iq1_s and iq1_m quantize time and error, one thread, against
 // ggml_quantize_chunk on the same matrix in the same process:
 //
 //   gmat_bench_iq_lattice [rows] [cols] [standard|trellis|both] [type]
@@ -12,9 +12,11 @@
 //   error  our error / ggml's: relative RMSE without importance, and with it
 //          the importance-weighted error ggml's imatrix search minimises,
 //          w = importance * sqrt(f * mean square of the 256-value block + x^2)
-//          with the type's f (2 for iq3_*, iq2_s, iq1_s; 1 for iq2_xs, iq2_xxs)
-// ggml's iq2_xs, iq2_xxs and iq1_s quantizers need an importance vector: for them
-// the rows without one are skipped.
+//          with the type's f (2 for iq3_*, iq2_s, iq1_*; 1 for iq2_xs, iq2_xxs)
+// ggml's iq2_xs, iq2_xxs and iq1_s quantizers need an importance vector, and
+// llama.cpp writes iq1_m only with one: for them the rows without one are skipped.
+#include "iq1m_format.hpp"
+#include "iq1m_kernels.hpp"
 #include "iq1s_format.hpp"
 #include "iq1s_kernels.hpp"
 #include "iq2s_format.hpp"
@@ -64,6 +66,8 @@ const LatticeType kTypes[] = {
      &gmat::iqlattice::dequantize_iq2xxs},
     {"iq1_s", GGML_TYPE_IQ1_S, sizeof(gmat::iqlattice::Iq1sBlock), 2.0, true, &gmat::iqlattice::quantize_iq1s,
      &gmat::iqlattice::dequantize_iq1s},
+    {"iq1_m", GGML_TYPE_IQ1_M, sizeof(gmat::iqlattice::Iq1mBlock), 2.0, true, &gmat::iqlattice::quantize_iq1m,
+     &gmat::iqlattice::dequantize_iq1m},
 };
 
 double thread_seconds() {

@@ -1,5 +1,6 @@
 #include "iq1s_kernels.hpp"
 
+#include "iq1_format.hpp"
 #include "iq1s_format.hpp"
 #include "lattice_search.hpp"
 
@@ -12,29 +13,9 @@ namespace {
 
 constexpr int kSubBlock = 32, kSubBlocks = 8, kGroups = 4;
 
-// The search works in eighths: the lattice of shift 0 (delta +0.125) holds
-// 8 * grid + 1 (levels -7, 1, 9), that of shift 1 (delta -0.125) 8 * grid - 1,
-// and a sub-block's scale is d * (2c + 1) / 8; the products are the values
-// ggml decodes, d * (2c + 1) * (grid + delta), bit for bit (a power of two
-// moves between the factors).
-struct Iq1sFormat {
-    static constexpr int kWidth = 8, kScaleValues = kSubBlock, kShifts = 2;
-    static constexpr bool kSigned = true;
-    static constexpr double kSigmaFactor = 2.0; // ggml's iq1_s search: sigma2 = twice the mean square
-    static constexpr int kMaxCode = 7;
-    static constexpr double top_multiplier = (2 * kMaxCode + 1) / 8.0;
-    static constexpr double grid_unit = 8.0 / 15; // level +-1 (8 eighths) at the search's nominal target 15
-    static float sub_scale(float d, int code) { return d * float(2 * code + 1) * 0.125f; }
-    static double code_of(double s, double d) { return (8 * s / d - 1) / 2; }
-    static const Lattice &lattice(bool wide, int shift) {
-        static constexpr int kPlus[3] = {-7, 1, 9}, kMinus[3] = {-9, -1, 7};
-        static const Lattice lattices[2][2] = {
-            {Lattice(&kIq1sGrid[0][0], kIq1sGridSize, kWidth, 8, 1, kPlus, 3, 8),
-             Lattice(&kIq1sGrid[0][0], kIq1sGridSize, kWidth, 8, -1, kMinus, 3, 8)},
-            {Lattice(&kIq1sGrid[0][0], kIq1sGridSize, kWidth, 8, 1, kPlus, 3, 16),
-             Lattice(&kIq1sGrid[0][0], kIq1sGridSize, kWidth, 8, -1, kMinus, 3, 16)}};
-        return lattices[wide ? 1 : 0][shift];
-    }
+struct Iq1sFormat : Iq1Scale {
+    static constexpr int kScaleValues = kSubBlock;
+    static constexpr bool kShiftPerGroup = false, kEveryCode = false; // one shift per sub-block
 };
 
 void pack(const BlockChoice &c, Iq1sBlock &out) {
@@ -43,7 +24,7 @@ void pack(const BlockChoice &c, Iq1sBlock &out) {
     if (c.d == 0) return;
     for (int ib = 0; ib < kSubBlocks; ++ib) {
         const SubBlockChoice &s = c.sub[ib];
-        uint32_t h = uint32_t(s.code) << 12 | uint32_t(s.shift) << 15;
+        uint32_t h = uint32_t(s.code) << 12 | uint32_t(s.shift[0]) << 15;
         for (int l = 0; l < kGroups; ++l) {
             out.qs[4 * ib + l] = uint8_t(s.index[l] & 255);
             h |= uint32_t(s.index[l] >> 8) << (3 * l);

@@ -1,16 +1,19 @@
 // The block search shared by the 256-value lattice types: sub-blocks of
 // kScaleValues values (one scale code each) in groups of kWidth grid values
-// (iq3_s, iq3_xxs: 32 and 4; iq2_xxs: 32 and 8; iq2_xs, iq2_s: 16 and 8);
-// sub-block scales by least squares over trial targets, then the block scale
-// d and each sub-block's code scored exactly at the values ggml decodes
-// (README.md).
+// (iq3_s, iq3_xxs: 32 and 4; iq2_xxs: 32 and 8; iq2_xs, iq2_s: 16 and 8;
+// iq1_s: 32 and 8; iq1_m: 16 and 8); sub-block scales by least squares over
+// trial targets, then the block scale d and each sub-block's code scored
+// exactly at the values ggml decodes (README.md).
 //
 // A Format provides:
 //   kWidth, kScaleValues           values per grid point, values per scale code
 //   kSigmaFactor                   importance weights use sigma2 = kSigmaFactor * mean square
-//   kShifts, kSigned               lattices per sub-block (iq1_s: 2, its +-0.125 shift, chosen per
-//                                  sub-block), and whether targets are signed values (iq1_s) or
-//                                  magnitudes
+//   kShifts, kSigned               lattices (iq1_*: 2, the +-0.125 shift), and whether targets are
+//                                  signed values (iq1_*) or magnitudes
+//   kShiftPerGroup                 the lattice is chosen per group of kWidth values (iq1_m) rather
+//                                  than per sub-block (iq1_s)
+//   kEveryCode                     each sub-block scores every code at each d, not only those near
+//                                  its least-squares scale (iq1_m)
 //   kMaxCode                       largest sub-block scale code
 //   float sub_scale(float d, int c)  the decoder's float operations for d and code c
 //   double code_of(double s, double d)  the code (unrounded) whose scale is s
@@ -41,7 +44,7 @@ struct BlockInput {
 
 struct SubBlockChoice {
     int code = 0;
-    int shift = 0; // which of the format's lattices
+    uint8_t shift[kMaxGroups] = {}; // per group: which of the format's lattices
     uint16_t index[kMaxGroups] = {};
     double error = 0;
 };
@@ -141,16 +144,44 @@ private:
     const SearchOptions &o_;
     const Lattice *lat_[2] = {};
 
-    // Snaps the groups of sub-block ib at `scale` on lattice `shift`; returns sum w q a and sum w q^2.
-    void snap(int ib, double scale, int shift, uint16_t *index, double &sumqa, double &sumq2) const {
+    // Lattices a sub-block's search tries one after the other: every one, or
+    // just one pass when each group picks its own.
+    static constexpr int kSubBlockShifts = Format::kShiftPerGroup ? 1 : Format::kShifts;
+    // With a shift per group the largest value's group may sit on either
+    // lattice (iq1_m: top level 7 or 9 eighths of the nominal 8), so the
+    // trial targets stretch by those ratios.
+    const double target_low_ = o_.target_low * (Format::kShiftPerGroup ? 7.0 / 8 : 1.0);
+    const double target_high_ = o_.target_high * (Format::kShiftPerGroup ? 9.0 / 8 : 1.0);
+
+    // The group's nearest point on each lattice, the one with the smaller weighted error at `scale`.
+    int nearest_on_any_lattice(int first, double scale, double inv, uint8_t &shift) const {
+        int best = 0;
+        double best_error = -1;
+        for (int s = 0; s < Format::kShifts; ++s) {
+            const int idx = lat_[s]->nearest(in_.a + first, in_.w + first, scale, inv);
+            const int16_t *p = lat_[s]->point(idx);
+            double error = 0;
+            for (int j = 0; j < kWidth; ++j) {
+                const double e = in_.a[first + j] - scale * p[j];
+                error += in_.w[first + j] * e * e;
+            }
+            if (best_error < 0 || error < best_error) best_error = error, best = idx, shift = uint8_t(s);
+        }
+        return best;
+    }
+
+    // Snaps the groups of sub-block ib at `scale` on lattice `shift` (or each
+    // on its best lattice, kShiftPerGroup); returns sum w q a and sum w q^2.
+    void snap(int ib, double scale, int shift, uint16_t *index, uint8_t *shifts, double &sumqa, double &sumq2) const {
         sumqa = sumq2 = 0;
         const double inv = 1.0 / scale;
-        const Lattice &lat = *lat_[shift];
         for (int g = 0; g < kGroups; ++g) {
             const int first = ib * kSubBlock + g * kWidth;
-            const int idx = lat.nearest(in_.a + first, in_.w + first, scale, inv);
+            shifts[g] = uint8_t(shift);
+            const int idx = Format::kShiftPerGroup ? nearest_on_any_lattice(first, scale, inv, shifts[g])
+                                                   : lat_[shift]->nearest(in_.a + first, in_.w + first, scale, inv);
             index[g] = uint16_t(idx);
-            const int16_t *p = lat.point(idx);
+            const int16_t *p = lat_[shifts[g]]->point(idx);
             for (int j = 0; j < kWidth; ++j) {
                 sumqa += in_.w[first + j] * p[j] * in_.a[first + j];
                 sumq2 += in_.w[first + j] * double(p[j]) * p[j];
@@ -167,13 +198,14 @@ private:
         if (max == 0) return 0;
         double best_scale = 0, best_score = -1;
         uint16_t index[kMaxGroups];
-        for (int shift = 0; shift < Format::kShifts; ++shift) {
+        uint8_t shifts[kMaxGroups];
+        for (int shift = 0; shift < kSubBlockShifts; ++shift) {
             for (int t = 0; t < o_.targets; ++t) {
-                const double target = o_.target_low + (o_.target_high - o_.target_low) * t / std::max(1, o_.targets - 1);
+                const double target = target_low_ + (target_high_ - target_low_) * t / std::max(1, o_.targets - 1);
                 double scale = max / (target * Format::grid_unit);
                 for (int refit = 0; refit <= o_.refits; ++refit) {
                     double sumqa, sumq2;
-                    snap(ib, scale, shift, index, sumqa, sumq2);
+                    snap(ib, scale, shift, index, shifts, sumqa, sumq2);
                     if (!(sumq2 > 0) || !(sumqa > 0)) break;
                     const double score = sumqa * sumqa / sumq2;
                     if (score > best_score) best_score = score, best_scale = sumqa / sumq2, best_shift = shift;
@@ -188,12 +220,11 @@ private:
     SubBlockChoice score_code(int ib, float d, int code, int shift) const {
         SubBlockChoice c;
         c.code = code;
-        c.shift = shift;
         const float db = Format::sub_scale(d, code);
         double sumqa, sumq2;
-        snap(ib, double(db), shift, c.index, sumqa, sumq2);
+        snap(ib, double(db), shift, c.index, c.shift, sumqa, sumq2);
         for (int g = 0; g < kGroups; ++g) {
-            const int16_t *p = lat_[shift]->point(c.index[g]);
+            const int16_t *p = lat_[c.shift[g]]->point(c.index[g]);
             for (int j = 0; j < kWidth; ++j) {
                 const int i = ib * kSubBlock + g * kWidth + j;
                 const double e = in_.a[i] - double(db * float(p[j]));
@@ -203,7 +234,7 @@ private:
         return c;
     }
 
-    // trellis (the wide lattice) also tries the other shift of every sub-block.
+    // trellis (the wide lattice) also tries the other shift of every sub-block (iq1_s).
     BlockChoice score_block(const double *scales, const int *shifts, uint16_t d_bits) const {
         BlockChoice block;
         block.d = d_bits;
@@ -212,10 +243,11 @@ private:
             const int centre = std::clamp(int(std::lround(Format::code_of(scales[ib], d))), 0, Format::kMaxCode);
             SubBlockChoice best;
             bool have = false;
-            for (int s = 0; s < Format::kShifts; ++s) {
+            const int radius = Format::kEveryCode ? Format::kMaxCode : o_.code_radius;
+            for (int s = 0; s < kSubBlockShifts; ++s) {
                 if (s != shifts[ib] && !o_.wide_lattice) continue;
-                for (int code = std::max(0, centre - o_.code_radius);
-                     code <= std::min(Format::kMaxCode, centre + o_.code_radius); ++code) {
+                for (int code = std::max(0, centre - radius); code <= std::min(Format::kMaxCode, centre + radius);
+                     ++code) {
                     const SubBlockChoice c = score_code(ib, d, code, s);
                     if (!have || c.error < best.error) best = c, have = true;
                 }

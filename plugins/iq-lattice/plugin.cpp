@@ -1,5 +1,7 @@
 // The iq-lattice plugin: ggml's low-bit i-quants whose values come from a
-// fixed lattice (grid) of points: iq3_s, iq3_xxs, iq2_s, iq2_xs, iq2_xxs, iq1_s.
+// fixed lattice (grid) of points: iq3_s, iq3_xxs, iq2_s, iq2_xs, iq2_xxs, iq1_s, iq1_m.
+#include "iq1m_format.hpp"
+#include "iq1m_kernels.hpp"
 #include "iq1s_format.hpp"
 #include "iq1s_kernels.hpp"
 #include "iq2s_format.hpp"
@@ -18,7 +20,7 @@ namespace {
 using gmat::sdk::QuantKernel;
 
 struct LatticeKernels {
-    static constexpr uint32_t count = 6;
+    static constexpr uint32_t count = 7;
     static const QuantKernel table[count];
 };
 
@@ -41,7 +43,8 @@ const QuantKernel LatticeKernels::table[count] = {
       "(2.5625 bits/weight; llama.cpp writes it only with an importance matrix)"},
      &gmat::iqlattice::quantize_iq2s,
      &gmat::iqlattice::dequantize_iq2s},
-    // ggml's iq2_xs, iq2_xxs and iq1_s quantizers abort without importance weights: these types require them.
+    // ggml's iq2_xs, iq2_xxs and iq1_s quantizers abort without importance weights: these types require them,
+    // and so does iq1_m (llama.cpp writes it only with an importance matrix).
     {{sizeof(gmat_quant_type_desc), "iq2_xs", gmat::iqlattice::kIq2xsGgufType, 256,
       sizeof(gmat::iqlattice::Iq2xsBlock), GMAT_QUANT_USES_IMPORTANCE | GMAT_QUANT_REQUIRES_IMPORTANCE | GMAT_QUANT_SLOW_SEARCH,
       "2-bit lattice: groups of 8 values from a 512-point grid, sign codes with even parity, 4-bit scales per "
@@ -60,10 +63,16 @@ const QuantKernel LatticeKernels::table[count] = {
       "per 32 values (1.5625 bits/weight; needs an importance matrix)"},
      &gmat::iqlattice::quantize_iq1s,
      &gmat::iqlattice::dequantize_iq1s},
+    {{sizeof(gmat_quant_type_desc), "iq1_m", gmat::iqlattice::kIq1mGgufType, 256,
+      sizeof(gmat::iqlattice::Iq1mBlock), GMAT_QUANT_USES_IMPORTANCE | GMAT_QUANT_REQUIRES_IMPORTANCE | GMAT_QUANT_SLOW_SEARCH,
+      "1-bit lattice: groups of 8 values in {-1, 0, 1} from iq1_s's 2048-point grid, a +-1/8 shift per 8 values "
+      "and a 3-bit scale per 16 values (1.75 bits/weight; needs an importance matrix)"},
+     &gmat::iqlattice::quantize_iq1m,
+     &gmat::iqlattice::dequantize_iq1m},
 };
 
 } // namespace
 
 GMAT_QUANT_PLUGIN("iq-lattice", "1.0.0",
-                  "ggml low-bit lattice i-quants: iq3_s, iq3_xxs, iq2_s, iq2_xs, iq2_xxs, iq1_s (importance-aware; standard and trellis searches)",
+                  "ggml low-bit lattice i-quants: iq3_s, iq3_xxs, iq2_s, iq2_xs, iq2_xxs, iq1_s, iq1_m (importance-aware; standard and trellis searches)",
                   LatticeKernels, nullptr)

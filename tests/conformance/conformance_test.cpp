@@ -118,7 +118,8 @@ std::string describe_difference(const std::vector<float> &ours, const std::vecto
 // ggml's lattice searches (iq2_xxs 16, iq2_xs 17, iq3_xxs 18, iq1_s 19,
 // iq3_s 21, iq2_s 22) abort the process on the 1e30 matrix (their squared values
 // overflow and no grid neighbour is found): there is no ggml result to
-// compare with, only ours to check for finiteness.
+// compare with, only ours to check for finiteness. ggml's iq1_m (29) does
+// not abort there and is compared like any other type.
 bool ggml_aborts_on(uint32_t gguf_type, const Matrix &m) {
     return ((gguf_type >= 16 && gguf_type <= 19) || gguf_type == 21 || gguf_type == 22) && m.name == "huge";
 }

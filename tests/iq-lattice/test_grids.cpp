@@ -1,6 +1,7 @@
 // Every grid point of the lattice types against ggml's dequantizer: a block
 // whose first group selects index i (scale 1, code 0, no sign) must decode
 // to the table's entry i, so a wrong constant cannot pass.
+#include "iq1m_format.hpp"
 #include "iq1s_format.hpp"
 #include "iq2s_format.hpp"
 #include "iq2xs_format.hpp"
@@ -169,6 +170,33 @@ TEST(Grids, EveryIq1sPointDecodesInGgmlAsInOurTable) {
             ASSERT_TRUE(g == -1 || g == 0 || g == 1) << index;
             ASSERT_EQ(y[size_t(j)], g + 0.125f) << "index " << index << " value " << j;
             ASSERT_EQ(y[size_t(8 * 22 + j)], 13.0f * (g - 0.125f)) << "index " << index << " value " << j;
+        }
+    }
+}
+
+// iq1_m, on iq1_s's grid: d = fp16 0x3a5f (every nibble non-zero, so all
+// four places d is spread over are read); index i in group 0 (code 0, shift
+// +0.125) decodes as (d * 1) * (grid + 0.125), and in group 27 (sub-block 13,
+// its second group; code 5, shift -0.125) as (d * 11) * (grid - 0.125).
+TEST(Grids, EveryIq1mPointDecodesInGgmlAsInOurTable) {
+    const uint16_t d_bits = 0x3a5f;
+    const float d = ggml_fp16_to_fp32(d_bits);
+    for (int index = 0; index < kIq1sGridSize; ++index) {
+        Iq1mBlock block{};
+        uint16_t scales[4] = {};
+        for (int k = 0; k < 4; ++k) scales[k] = uint16_t(((d_bits >> (4 * k)) & 15) << 12);
+        scales[13 / 4] |= uint16_t(5u << (3 * (13 % 4)));
+        store_iq1m_scales(scales, block);
+        block.qs[0] = uint8_t(index & 255);
+        block.qh[0] = uint8_t(index >> 8);
+        block.qs[27] = uint8_t(index & 255);
+        block.qh[13] = uint8_t(((index >> 8) | 8) << 4);
+        ASSERT_EQ(iq1m_d_bits(block), d_bits);
+        const std::vector<float> y = ggml_decode(GGML_TYPE_IQ1_M, &block);
+        for (int j = 0; j < 8; ++j) {
+            const float g = float(kIq1sGrid[index][j]);
+            ASSERT_EQ(y[size_t(j)], (d * 1.0f) * (g + 0.125f)) << "index " << index << " value " << j;
+            ASSERT_EQ(y[size_t(8 * 27 + j)], (d * 11.0f) * (g - 0.125f)) << "index " << index << " value " << j;
         }
     }
 }

@@ -1,4 +1,4 @@
-// The mixes whose types the iq-lattice plugin completes (iq1_s, iq2_xxs,
+// The mixes whose types the iq-lattice plugin completes (iq1_s, iq1_m, iq2_xxs,
 // iq2_xs, iq2_s, iq2_m, iq3_xxs, iq3_xs, iq3_s, iq3_m) end to end, with an
 // importance matrix where llama.cpp needs one: a small Llama checkpoint
 // exported by gmat loads in llama.cpp, computes finite logits, and holds
@@ -91,8 +91,9 @@ TEST_P(LatticeMixes, LoadsInLlamaCppWithThePlannedTypesAndSize) {
         const oracle::GgufTensorInfo info = gguf.tensor(t.gguf_name);
         EXPECT_EQ(info.type, t.type->gguf_type()) << t.gguf_name << " (" << t.reason << ")";
         tensor_bytes += info.size;
-        // GGML_TYPE_IQ2_XXS 16, IQ2_XS 17, IQ3_XXS 18, IQ1_S 19, IQ3_S 21, IQ2_S 22
-        lattice_tensors += (info.type >= 16 && info.type <= 19) || info.type == 21 || info.type == 22;
+        // GGML_TYPE_IQ2_XXS 16, IQ2_XS 17, IQ3_XXS 18, IQ1_S 19, IQ3_S 21, IQ2_S 22, IQ1_M 29
+        lattice_tensors +=
+            (info.type >= 16 && info.type <= 19) || info.type == 21 || info.type == 22 || info.type == 29;
     }
     EXPECT_EQ(tensor_bytes, plan.total_bytes) << "the plan (--dry-run) predicted another size";
     EXPECT_GT(lattice_tensors, 0);
@@ -103,8 +104,9 @@ TEST_P(LatticeMixes, LoadsInLlamaCppWithThePlannedTypesAndSize) {
     for (float v : logits) ASSERT_TRUE(std::isfinite(v));
 }
 
-INSTANTIATE_TEST_SUITE_P(Mixes, LatticeMixes, ::testing::Values("iq1_s", "iq2_xxs", "iq2_xs", "iq2_s", "iq2_m", "iq3_xxs",
-                                                                 "iq3_xs", "iq3_s", "iq3_m"));
+INSTANTIATE_TEST_SUITE_P(Mixes, LatticeMixes,
+                         ::testing::Values("iq1_s", "iq1_m", "iq2_xxs", "iq2_xs", "iq2_s", "iq2_m", "iq3_xxs", "iq3_xs",
+                                           "iq3_s", "iq3_m"));
 
 } // namespace
 } // namespace gmat

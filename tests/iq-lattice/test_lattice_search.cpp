@@ -3,6 +3,8 @@
 // below ggml's, trellis never worse than standard block by block, huge values
 // stay finite where ggml overflows, rows are independent, bad parameters are
 // refused. Byte layout and decoding: the conformance suite and test_grids.
+#include "iq1m_format.hpp"
+#include "iq1m_kernels.hpp"
 #include "iq1s_format.hpp"
 #include "iq1s_kernels.hpp"
 #include "iq2s_format.hpp"
@@ -46,6 +48,7 @@ const LatticeType kTypes[] = {
     {"iq2_xs", GGML_TYPE_IQ2_XS, sizeof(Iq2xsBlock), 1.0, &quantize_iq2xs, &dequantize_iq2xs},
     {"iq2_xxs", GGML_TYPE_IQ2_XXS, sizeof(Iq2xxsBlock), 1.0, &quantize_iq2xxs, &dequantize_iq2xxs},
     {"iq1_s", GGML_TYPE_IQ1_S, sizeof(Iq1sBlock), 2.0, &quantize_iq1s, &dequantize_iq1s},
+    {"iq1_m", GGML_TYPE_IQ1_M, sizeof(Iq1mBlock), 2.0, &quantize_iq1m, &dequantize_iq1m},
 };
 
 std::vector<float> heavy_tailed(uint32_t seed, float scale = 1.0f) {
@@ -65,7 +68,7 @@ std::vector<float> importance(uint32_t seed) {
 }
 
 // ggml's imatrix weighting: importance * sqrt(sigma2 + x^2), sigma2 = sigma_factor * mean square of the
-// 256-value block (2 for iq3_*, iq2_s, iq1_s; 1 for iq2_xs, iq2_xxs).
+// 256-value block (2 for iq3_*, iq2_s, iq1_*; 1 for iq2_xs, iq2_xxs).
 double weighted_error(const std::vector<float> &x, const std::vector<float> &y, const float *w, size_t first,
                       size_t count, double sigma_factor) {
     double error = 0;
@@ -155,6 +158,40 @@ TEST_P(LatticeSearchTest, RefusesBadParameters) {
     p = {};
     p.importance = w.data();
     EXPECT_THROW(GetParam().quantize(x.data(), kRows, kCols, p, q.data()), sdk::Error);
+}
+
+// iq1_m picks its shift per 8 values: values ggml decodes from blocks whose
+// two groups of each 16 values have opposite shifts (d = 1, codes 0..7, random
+// indices) are found again exactly, which a shift per sub-block cannot do.
+TEST(Iq1mSearch, FindsBlocksWithAShiftPerGroupExactly) {
+    std::mt19937 rng(17);
+    std::vector<uint8_t> bytes(kRows * kCols / kBlockValues * sizeof(Iq1mBlock));
+    auto *blocks = reinterpret_cast<Iq1mBlock *>(bytes.data());
+    for (size_t b = 0; b < kRows * kCols / kBlockValues; ++b) {
+        Iq1mBlock &block = blocks[b];
+        uint16_t scales[4] = {0, 0, 0xc000, 0x3000}; // d = 1.0 (fp16 0x3c00), nibbles 2 and 3
+        for (int s = 0; s < 16; ++s) {
+            const int shift = (s + int(b)) % 2; // group 2s has this shift, group 2s + 1 the other
+            const uint32_t a = rng() % 2048, c = rng() % 2048;
+            block.qs[2 * s] = uint8_t(a & 255), block.qs[2 * s + 1] = uint8_t(c & 255);
+            block.qh[s] = uint8_t((a >> 8) | uint32_t(shift) << 3 | ((c >> 8) | uint32_t(1 - shift) << 3) << 4);
+            scales[s / 4] |= uint16_t((s % 8) << (3 * (s % 4))); // every code, 7 included
+        }
+        store_iq1m_scales(scales, block);
+    }
+    std::vector<float> x(kRows * kCols);
+    ggml_get_type_traits(GGML_TYPE_IQ1_M)->to_float(bytes.data(), x.data(), int64_t(x.size()));
+    const std::vector<float> w(kCols, 1.0f);
+    for (gmat_scale_strategy strategy : {GMAT_SCALE_STANDARD, GMAT_SCALE_TRELLIS}) {
+        std::vector<uint8_t> q(bytes.size());
+        sdk::QuantParams p;
+        p.strategy = strategy;
+        p.importance = w.data();
+        quantize_iq1m(x.data(), kRows, kCols, p, q.data());
+        std::vector<float> y(x.size());
+        dequantize_iq1m(q.data(), kRows, kCols, y.data());
+        for (size_t i = 0; i < x.size(); ++i) ASSERT_EQ(y[i], x[i]) << "strategy " << int(strategy) << " value " << i;
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(Types, LatticeSearchTest, ::testing::ValuesIn(kTypes),
