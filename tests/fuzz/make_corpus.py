@@ -540,6 +540,10 @@ def gguf_file_seeds(corpus):
 
 
 def main(argv):
+    if len(argv) > 2 or (len(argv) == 2 and argv[1].startswith("-")):
+        # an option is never a folder name (a "--help" folder of seeds was once written and committed)
+        print(__doc__.strip(), file=sys.stderr if argv[1] not in ("-h", "--help") else sys.stdout)
+        sys.exit(0 if argv[1] in ("-h", "--help") else 2)
     corpus = argv[1] if len(argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
     for seeds in (safetensors_seeds, tensor_file_seeds, import_config_seeds, export_config_seeds,
                   store_metadata_seeds, tokenizer_json_seeds, tokenizer_model_seeds, tiktoken_model_seeds, imatrix_seeds, part_file_seeds,
