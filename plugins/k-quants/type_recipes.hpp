@@ -25,7 +25,7 @@ inline constexpr AsymmetricRecipe kQ5KImportanceRecipe{kQ5KFormat, {-1.0f, 0.1f,
 
 // Symmetric: format, grid {long_first, short_first, step, long_count,
 // short_count}, scale_fit {radius, step, weight_start}, exact_steps, trellis.
-inline constexpr SymmetricRecipe kQ3KRecipe{kQ3KFormat, {-0.5f, -0.5f, 0.5f, 3, 1}, {0, 0.1f, false}, 1, {2, 1, 1, 0.03f}};
+inline constexpr SymmetricRecipe kQ3KRecipe{kQ3KFormat, {-0.5f, -0.5f, 0.5f, 2, 1}, {0, 0.1f, false}, 1, {2, 1, 1, 0.03f}};
 inline constexpr SymmetricRecipe kQ6KRecipe{kQ6KFormat, {-0.8f, -0.5f, 0.4f, 5, 1}, {0, 0.1f, false}, 1, {2, 1, 1, 0.02f}};
 
 inline constexpr SymmetricRecipe kQ3KImportanceRecipe{kQ3KFormat, {-1.4f, -0.5f, 0.1f, 29, 3}, {9, 0.1f, true}, 2, {2, 1, 1, 0.03f}};
