@@ -42,26 +42,51 @@ std::vector<float> read_sample(const Store &store, const ExportPlan &plan, const
     return values;
 }
 
+// sum w_c v^2 over the sample (w = 1 without importance; v the values, or
+// their difference from `subtract`), in double; four partial sums, so the
+// additions do not wait on each other.
+template <bool kWeighted, bool kDifference>
+double weighted_square_sum(const float *v, const float *subtract, uint64_t n_rows, uint64_t n_cols, const float *w) {
+    double total = 0;
+    for (uint64_t r = 0; r < n_rows; ++r) {
+        const float *row = v + r * n_cols, *minus = kDifference ? subtract + r * n_cols : nullptr;
+        const auto term = [&](uint64_t c) {
+            const double d = kDifference ? double(row[c]) - double(minus[c]) : double(row[c]);
+            return kWeighted ? double(w[c]) * d * d : d * d;
+        };
+        double p0 = 0, p1 = 0, p2 = 0, p3 = 0;
+        uint64_t c = 0;
+        for (; c + 4 <= n_cols; c += 4) {
+            p0 += term(c);
+            p1 += term(c + 1);
+            p2 += term(c + 2);
+            p3 += term(c + 3);
+        }
+        for (; c < n_cols; ++c) p0 += term(c);
+        total += (p0 + p1) + (p2 + p3);
+    }
+    return total;
+}
+
+double weighted_square_sum(const float *v, const float *subtract, uint64_t n_rows, uint64_t n_cols,
+                           const std::vector<float> *importance) {
+    const float *w = importance ? importance->data() : nullptr;
+    if (subtract)
+        return w ? weighted_square_sum<true, true>(v, subtract, n_rows, n_cols, w)
+                 : weighted_square_sum<false, true>(v, subtract, n_rows, n_cols, w);
+    return w ? weighted_square_sum<true, false>(v, subtract, n_rows, n_cols, w)
+             : weighted_square_sum<false, false>(v, subtract, n_rows, n_cols, w);
+}
+
 CandidateError measure(const QuantType &type, const std::vector<float> &values, uint64_t n_rows, uint64_t n_cols,
-                       const QuantOptions &base, const std::vector<float> *importance) {
+                       const QuantOptions &base, const std::vector<float> *importance, double energy) {
     QuantOptions options = base;
     if (importance && type.uses_importance()) options.importance = importance->data();
     std::vector<uint8_t> packed(n_rows * type.row_bytes(n_cols));
     type.quantize_rows(values.data(), n_rows, n_cols, options, packed.data());
     std::vector<float> restored(values.size());
     type.dequantize_rows(packed.data(), n_rows, n_cols, restored.data());
-    double error = 0, energy = 0;
-    for (uint64_t r = 0; r < n_rows; ++r) {
-        double row_error = 0, row_energy = 0;
-        for (uint64_t c = 0; c < n_cols; ++c) {
-            const double w = importance ? (*importance)[c] : 1.0;
-            const double x = values[r * n_cols + c], d = x - restored[r * n_cols + c];
-            row_error += w * d * d;
-            row_energy += w * x * x;
-        }
-        error += row_error;
-        energy += row_energy;
-    }
+    const double error = weighted_square_sum(values.data(), restored.data(), n_rows, n_cols, importance);
     return {&type, energy > 0 ? error / energy : 0.0};
 }
 
@@ -95,12 +120,13 @@ std::vector<TensorErrors> measure_candidate_errors(const Store &store, const Exp
         e.sampled_rows = rows.size();
         try {
             const std::vector<float> values = read_sample(store, plan, t, rows);
+            const double energy = weighted_square_sum(values.data(), nullptr, rows.size(), t.n_cols, importance);
             for (const QuantType *type : types) {
                 if (!type->fits_row(t.n_cols)) continue;
                 // a type llama.cpp refuses without importance is a candidate only where the imatrix covers
                 // the tensor (check_required_importance would refuse the choice otherwise)
                 if (!covered && needs_importance(t.gguf_name, *type, std::nullopt)) continue;
-                e.candidates.push_back(measure(*type, values, rows.size(), t.n_cols, base, importance));
+                e.candidates.push_back(measure(*type, values, rows.size(), t.n_cols, base, importance, energy));
             }
         } catch (const GmatError &error) {
             throw GmatError("auto: measuring " + t.gguf_name + (t.stored ? " (uuid " + t.stored->uuid + ")" : std::string()) +
