@@ -22,6 +22,7 @@
 // same numbers), as gmat's export should have.
 #include "imatrix/importance_matrix.hpp"
 #include "quant_mix/mix_names.hpp"
+#include "text_file.hpp"
 
 #include <oracle/llama.hpp>
 #include <oracle/logit_metrics.hpp>
@@ -33,10 +34,8 @@
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -95,14 +94,6 @@ Options parse(int argc, char **argv) {
     if (o.types.empty()) usage(o.quantize_only ? "no MIX given" : "no TYPE=GMAT.gguf given");
     if (o.threads < 1) usage("--threads must be at least 1");
     return o;
-}
-
-std::string read_text(const fs::path &path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error(path.string() + ": cannot open for reading");
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
 }
 
 // How one file's next-token distributions compare with the F32 model's.
@@ -196,7 +187,7 @@ int run(const Options &o) {
     {
         oracle::LlamaOptions vocab_only = options;
         vocab_only.vocab_only = true;
-        tokens = oracle::Llama(o.f32, vocab_only).tokenize(read_text(o.prompt), true, false);
+        tokens = oracle::Llama(o.f32, vocab_only).tokenize(fidelity::read_text(o.prompt), true, false);
     }
     if (tokens.size() < 2) throw std::runtime_error(o.prompt.string() + ": fewer than two tokens");
     options.n_ctx = static_cast<uint32_t>(tokens.size());

@@ -11,6 +11,7 @@
 // The text is cut into chunks of N tokens (default 256), each starting with
 // the BOS token as llama-imatrix's do, and each decoded from an empty cache.
 #include "imatrix/importance_matrix.hpp"
+#include "text_file.hpp"
 
 #include <oracle/activation_sums.hpp>
 #include <oracle/gguf_builder.hpp>
@@ -24,9 +25,7 @@
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -68,14 +67,6 @@ Options parse(int argc, char **argv) {
     return o;
 }
 
-std::string read_text(const fs::path &path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error(path.string() + ": cannot open for reading");
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 void write_imatrix(const Options &o, const std::map<std::string, oracle::ColumnSquareSums> &sums, uint32_t n_chunks) {
     oracle::GgufBuilder gguf(32, 2 * sums.size() + 8);
     gguf_set_val_str(gguf.ctx(), "general.type", "imatrix");
@@ -104,7 +95,7 @@ int run(const Options &o) {
     oracle::Llama model(o.model, options);
 
     const std::vector<int32_t> prefix = model.tokenize("", true, false); // BOS, when the model adds one
-    const std::vector<int32_t> text = model.tokenize(read_text(o.text), false, false);
+    const std::vector<int32_t> text = model.tokenize(fidelity::read_text(o.text), false, false);
     const size_t per_chunk = static_cast<size_t>(o.chunk) - prefix.size();
     if (text.size() < 16) throw std::runtime_error(o.text.string() + ": fewer than 16 tokens of calibration text");
     uint32_t n_chunks = 0;
