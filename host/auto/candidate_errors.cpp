@@ -94,7 +94,7 @@ CandidateError measure(const QuantType &type, const std::vector<float> &values, 
 
 std::vector<uint64_t> sample_row_indices(uint64_t n_rows, uint64_t n_cols) {
     const uint64_t values = n_rows * n_cols;
-    const uint64_t wanted = std::clamp<uint64_t>(values / 64, 16384, 65536);
+    const uint64_t wanted = std::clamp<uint64_t>(values / 64, 16384, 32768);
     const uint64_t count = std::clamp<uint64_t>((wanted + n_cols - 1) / std::max<uint64_t>(n_cols, 1), 1, n_rows);
     std::vector<uint64_t> rows(count);
     for (uint64_t k = 0; k < count; ++k) rows[k] = ((2 * k + 1) * n_rows) / (2 * count); // evenly spaced, centred

@@ -28,7 +28,7 @@ SearchRecipe make_search_recipe(Iq4Type type, gmat_scale_strategy strategy, floa
     // 9 targets (every 15) instead of 25 cost +0.1% error on the heavy-tailed
     // matrix and made its kernel 1.8x faster (README.md, "Standard strategy").
     r.grid = target_grid(-30, 20, type == Iq4Type::xs ? 15 : 5, 0.0f);
-    r.refits = 2;
+    r.refits = type == Iq4Type::xs ? 1 : 2;
     r.code_radius = 1;
     if (strategy == GMAT_SCALE_TRELLIS) {
         r.trellis.enabled = true;

@@ -33,15 +33,18 @@ static inline float start_asymmetric_codes(const LaneGroup<N> *groups, const Val
     return horizontal_sum(error);
 }
 
-// The exact descent from a start's codes (the start's d and dmin stay).
+// The exact descent from a start's codes (the start's d and dmin stay);
+// returns the super-block's sum w e^2 after it.
 template <int N, int Groups>
-static inline void descend_asymmetric_start(const LaneGroup<N> *groups, const AsymmetricRecipe &recipe,
-                                            AsymmetricCodes<Groups> &codes) {
+static inline float descend_asymmetric_start(const LaneGroup<N> *groups, const AsymmetricRecipe &recipe,
+                                             AsymmetricCodes<Groups> &codes) {
     const float max_level = float(recipe.format.max_level), max_code = float(recipe.format.max_code);
     const F8 d = splat(fp16_to_fp32(codes.d)), dmin = splat(fp16_to_fp32(codes.dmin));
+    F8 error = splat(0.0f);
     for (int gi = 0; gi < Groups; ++gi)
-        descend_asymmetric_codes<N>(groups[gi], max_level, max_code, d, dmin, splat(0.0f), recipe.exact_steps,
-                                    codes.sc[gi], codes.mc[gi]);
+        error = error + descend_asymmetric_codes<N>(groups[gi], max_level, max_code, d, dmin, splat(0.0f),
+                                                    recipe.exact_steps, codes.sc[gi], codes.mc[gi]);
+    return horizontal_sum(error);
 }
 
 // The values and weights of a super-block in lane groups, and each sub-block's best fit.
@@ -74,21 +77,25 @@ struct AsymmetricSearch {
     // past the top code cannot otherwise reach it). The start with the lower
     // exact error is descended (descending both cost 1.8x the descent time
     // for the same error to 0.1%).
+    // With recipe.descend_every_start, both starts are descended and the
+    // lower exact error after the descent wins.
     AsymmetricCodes<Groups> standard_codes(const AsymmetricRecipe &recipe) const {
         const float top = float(recipe.format.max_code);
         AsymmetricCodes<Groups> codes;
-        const float error = start_asymmetric_codes<N, Groups>(groups, sums, scales, mins, recipe,
-                                                              superblock_scale(largest_scale, top),
-                                                              superblock_scale(largest_min, top), codes);
+        float error = start_asymmetric_codes<N, Groups>(groups, sums, scales, mins, recipe,
+                                                        superblock_scale(largest_scale, top),
+                                                        superblock_scale(largest_min, top), codes);
+        if (recipe.descend_every_start) error = descend_asymmetric_start<N, Groups>(groups, recipe, codes);
         if (recipe.headroom > 0.0f) {
             const float grow = 1.0f + recipe.headroom;
             AsymmetricCodes<Groups> other;
-            if (start_asymmetric_codes<N, Groups>(groups, sums, scales, mins, recipe,
-                                                  superblock_scale(largest_scale * grow, top),
-                                                  superblock_scale(largest_min * grow, top), other) < error)
-                codes = other;
+            float other_error = start_asymmetric_codes<N, Groups>(groups, sums, scales, mins, recipe,
+                                                                  superblock_scale(largest_scale * grow, top),
+                                                                  superblock_scale(largest_min * grow, top), other);
+            if (recipe.descend_every_start) other_error = descend_asymmetric_start<N, Groups>(groups, recipe, other);
+            if (other_error < error) codes = other;
         }
-        descend_asymmetric_start<N, Groups>(groups, recipe, codes);
+        if (!recipe.descend_every_start) descend_asymmetric_start<N, Groups>(groups, recipe, codes);
         return codes;
     }
 };

@@ -42,6 +42,7 @@ struct AsymmetricRecipe {
     int refine_rounds; // least-squares code refinements (asymmetric_search.hpp)
     int exact_steps;   // exact descent steps of the standard strategy (see TrellisSettings)
     TrellisSettings trellis;
+    bool descend_every_start = false; // false: only the start with the lower exact error is descended
 };
 
 // Symmetric types: the super-block scale fit's grid of inverse scales
