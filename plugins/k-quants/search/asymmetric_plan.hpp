@@ -14,11 +14,12 @@
 namespace gmat::kquants::GMAT_KQ_ISA {
 
 // Codes nearest to the sub-block fits for (d, dmin), refined by the fitted
-// error model; returns the super-block's exact sum w e^2 at those codes.
+// error model; sets each group's exact sum w e^2 at those codes (per lane)
+// and returns the super-block's.
 template <int N, int Groups>
 static inline float start_asymmetric_codes(const LaneGroup<N> *groups, const ValueSums *sums, const F8 *scales,
                                            const F8 *mins, const AsymmetricRecipe &recipe, uint16_t d_bits,
-                                           uint16_t dmin_bits, AsymmetricCodes<Groups> &codes) {
+                                           uint16_t dmin_bits, AsymmetricCodes<Groups> &codes, F8 *costs) {
     const float max_level = float(recipe.format.max_level), max_code = float(recipe.format.max_code);
     const F8 d = splat(fp16_to_fp32(d_bits)), dmin = splat(fp16_to_fp32(dmin_bits));
     codes.d = d_bits;
@@ -28,22 +29,23 @@ static inline float start_asymmetric_codes(const LaneGroup<N> *groups, const Val
         nearest_codes(scales[gi], mins[gi], d, dmin, max_code, codes.sc[gi], codes.mc[gi]);
         for (int r = 0; r < recipe.refine_rounds; ++r)
             refine_codes<N>(groups[gi], sums[gi], max_level, max_code, d, dmin, codes.sc[gi], codes.mc[gi]);
-        error = error + asymmetric_cost<N>(groups[gi], d * codes.sc[gi], dmin * codes.mc[gi], max_level, splat(0.0f));
+        costs[gi] = asymmetric_cost<N>(groups[gi], d * codes.sc[gi], dmin * codes.mc[gi], max_level, splat(0.0f));
+        error = error + costs[gi];
     }
     return horizontal_sum(error);
 }
 
-// The exact descent from a start's codes (the start's d and dmin stay);
-// returns the super-block's sum w e^2 after it.
+// The exact descent from a start's codes, whose per-group costs are `costs`
+// (the start's d and dmin stay); returns the super-block's sum w e^2 after it.
 template <int N, int Groups>
 static inline float descend_asymmetric_start(const LaneGroup<N> *groups, const AsymmetricRecipe &recipe,
-                                             AsymmetricCodes<Groups> &codes) {
+                                             const F8 *costs, AsymmetricCodes<Groups> &codes) {
     const float max_level = float(recipe.format.max_level), max_code = float(recipe.format.max_code);
     const F8 d = splat(fp16_to_fp32(codes.d)), dmin = splat(fp16_to_fp32(codes.dmin));
     F8 error = splat(0.0f);
     for (int gi = 0; gi < Groups; ++gi)
         error = error + descend_asymmetric_codes<N>(groups[gi], max_level, max_code, d, dmin, splat(0.0f),
-                                                    recipe.exact_steps, codes.sc[gi], codes.mc[gi]);
+                                                    recipe.exact_steps, codes.sc[gi], codes.mc[gi], costs[gi]);
     return horizontal_sum(error);
 }
 
@@ -75,27 +77,32 @@ struct AsymmetricSearch {
     // d and dmin give the largest sub-block scale and min the top code; a
     // second start leaves them room to grow (a sub-block whose best fit lies
     // past the top code cannot otherwise reach it). The start with the lower
-    // exact error is descended (descending both cost 1.8x the descent time
-    // for the same error to 0.1%).
-    // With recipe.descend_every_start, both starts are descended and the
-    // lower exact error after the descent wins.
+    // exact error is descended; with recipe.descend_every_start both are,
+    // and the lower error after the descent wins.
     AsymmetricCodes<Groups> standard_codes(const AsymmetricRecipe &recipe) const {
         const float top = float(recipe.format.max_code);
         AsymmetricCodes<Groups> codes;
+        F8 costs[Groups];
         float error = start_asymmetric_codes<N, Groups>(groups, sums, scales, mins, recipe,
                                                         superblock_scale(largest_scale, top),
-                                                        superblock_scale(largest_min, top), codes);
-        if (recipe.descend_every_start) error = descend_asymmetric_start<N, Groups>(groups, recipe, codes);
+                                                        superblock_scale(largest_min, top), codes, costs);
+        if (recipe.descend_every_start) error = descend_asymmetric_start<N, Groups>(groups, recipe, costs, codes);
         if (recipe.headroom > 0.0f) {
             const float grow = 1.0f + recipe.headroom;
             AsymmetricCodes<Groups> other;
+            F8 other_costs[Groups];
             float other_error = start_asymmetric_codes<N, Groups>(groups, sums, scales, mins, recipe,
                                                                   superblock_scale(largest_scale * grow, top),
-                                                                  superblock_scale(largest_min * grow, top), other);
-            if (recipe.descend_every_start) other_error = descend_asymmetric_start<N, Groups>(groups, recipe, other);
-            if (other_error < error) codes = other;
+                                                                  superblock_scale(largest_min * grow, top), other,
+                                                                  other_costs);
+            if (recipe.descend_every_start)
+                other_error = descend_asymmetric_start<N, Groups>(groups, recipe, other_costs, other);
+            if (other_error < error) {
+                codes = other;
+                for (int gi = 0; gi < Groups; ++gi) costs[gi] = other_costs[gi];
+            }
         }
-        if (!recipe.descend_every_start) descend_asymmetric_start<N, Groups>(groups, recipe, codes);
+        if (!recipe.descend_every_start) descend_asymmetric_start<N, Groups>(groups, recipe, costs, codes);
         return codes;
     }
 };

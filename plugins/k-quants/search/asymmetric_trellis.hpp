@@ -76,12 +76,12 @@ static inline F8 scan_asymmetric_codes(const LaneGroup<N> &g, float max_level, f
 }
 
 // Moves each lane's codes to the best of the 8 neighbouring pairs until none
-// is better or `steps` moves were made. Returns the lanes' final costs.
+// is better or `steps` moves were made, from codes whose cost is `cost`.
+// Returns the lanes' final costs.
 template <int N>
 static inline F8 descend_asymmetric_codes(const LaneGroup<N> &g, float max_level, float max_code, F8 d, F8 dmin,
-                                          F8 bias_weight, int steps, F8 &sc, F8 &mc) {
+                                          F8 bias_weight, int steps, F8 &sc, F8 &mc, F8 cost) {
     const F8 zero = splat(0.0f), top = splat(max_code);
-    F8 cost = asymmetric_cost<N>(g, d * sc, dmin * mc, max_level, bias_weight);
     if (steps < 0) {
         // Negative steps: -steps rounds of the wider valley scan.
         for (int round = 0; round < -steps; ++round) {
@@ -112,6 +112,14 @@ static inline F8 descend_asymmetric_codes(const LaneGroup<N> &g, float max_level
         if (!any(moved)) break;
     }
     return cost;
+}
+
+// The same, from the cost of the codes as they are.
+template <int N>
+static inline F8 descend_asymmetric_codes(const LaneGroup<N> &g, float max_level, float max_code, F8 d, F8 dmin,
+                                          F8 bias_weight, int steps, F8 &sc, F8 &mc) {
+    return descend_asymmetric_codes<N>(g, max_level, max_code, d, dmin, bias_weight, steps, sc, mc,
+                                       asymmetric_cost<N>(g, d * sc, dmin * mc, max_level, bias_weight));
 }
 
 // Sums for the least-squares (d, dmin) of x^ = d*(sc*l) - dmin*mc over all lanes.
