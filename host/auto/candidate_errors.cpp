@@ -28,14 +28,14 @@ std::vector<float> read_sample(const Store &store, const ExportPlan &plan, const
     const uint64_t part_rows = std::max<uint64_t>(1, t.n_rows / parts.size());
     const uint64_t row_bytes = t.n_cols * dtype_size(t.stored->dtype);
     std::map<size_t, std::unique_ptr<TensorFileReader>> readers;
-    std::vector<uint8_t> raw(row_bytes);
+    std::vector<uint8_t> raw;
     for (size_t k = 0; k < rows.size(); ++k) {
         const uint64_t row = t.permutation.empty() ? rows[k] : t.permutation[rows[k]];
         const size_t part = static_cast<size_t>(row / part_rows);
         auto &reader = readers[part];
         if (!reader) reader = store.open_tensor(*parts[part]);
-        reader->read((row - part * part_rows) * row_bytes, row_bytes, raw.data());
-        convert_to_f32(t.stored->dtype, raw.data(), t.n_cols, values.data() + k * t.n_cols);
+        convert_to_f32(t.stored->dtype, reader->bytes((row - part * part_rows) * row_bytes, row_bytes, raw), t.n_cols,
+                       values.data() + k * t.n_cols);
     }
     if (t.transform_values)
         plan.architecture_module->transform_values(t.gguf_name, values.data(), values.size(), *plan.hf_config);

@@ -94,19 +94,11 @@ uint64_t rows_per_matrix(const PlannedTensor &t) {
     return t.shape.size() >= 3 ? std::max<uint64_t>(1, t.shape[t.shape.size() - 2]) : std::max<uint64_t>(1, t.n_rows);
 }
 
-// Payload bytes [offset, offset + n) of a store tensor: in place in the
-// mapped file when its payload is raw (no copy), else decoded into raw.
-const uint8_t *source_bytes(const TensorFileReader &reader, uint64_t offset, uint64_t n, UninitializedVector<uint8_t> &raw) {
-    if (const uint8_t *mapped = reader.view(offset, n)) return mapped;
-    raw.resize(n);
-    reader.read(offset, n, raw.data());
-    return raw.data();
-}
-
 // Rows [row_begin, row_end) of the tensor; for a stacked tensor, rows of the
-// chunk's part (reader) counted from part_row_begin. Bytes come through
-// read(), so an encoded store decodes only the chunks these rows lie in and
-// memory stays bounded by the rows of one pipeline chunk.
+// chunk's part (reader) counted from part_row_begin. A raw payload is read
+// in place from the mapped file; an encoded one through read(), which decodes
+// only the chunks these rows lie in, so memory stays bounded by the rows of
+// one pipeline chunk.
 void fill_rows(const PlannedTensor &t, const TensorFileReader *reader, uint64_t row_begin, uint64_t row_end,
                uint64_t part_row_begin, UninitializedVector<float> &values) {
     values.resize((row_end - row_begin) * t.n_cols);
@@ -158,7 +150,7 @@ void fill_rows(const PlannedTensor &t, const TensorFileReader *reader, uint64_t 
             strip.resize(t.n_cols * width);
             for (uint64_t i = 0; i < t.n_cols; ++i)
                 convert_to_f32(dtype,
-                               source_bytes(*reader, ((first_row + i) * source_cols + first_column) * value_bytes,
+                               reader->bytes(((first_row + i) * source_cols + first_column) * value_bytes,
                                             width * value_bytes, raw),
                                width, strip.data() + i * width);
             for (uint64_t j = 0; j < run; ++j)
@@ -173,7 +165,7 @@ void fill_rows(const PlannedTensor &t, const TensorFileReader *reader, uint64_t 
         source_row.resize(source_cols);
         for (uint64_t r = row_begin; r < row_end; ++r) {
             convert_to_f32(dtype,
-                           source_bytes(*reader, t.row_blocks.source_row(r) * source_cols * value_bytes,
+                           reader->bytes(t.row_blocks.source_row(r) * source_cols * value_bytes,
                                         source_cols * value_bytes, raw),
                            source_cols, source_row.data());
             float *out = values.data() + (r - row_begin) * t.n_cols;
@@ -184,19 +176,19 @@ void fill_rows(const PlannedTensor &t, const TensorFileReader *reader, uint64_t 
     if (!t.row_blocks.empty()) { // a slice of a fused tensor: read each block's contiguous run at once
         for (uint64_t r = row_begin; r < row_end;) {
             const uint64_t run = std::min(row_end - r, t.row_blocks.rows - r % t.row_blocks.rows);
-            convert_to_f32(dtype, source_bytes(*reader, t.row_blocks.source_row(r) * row_bytes, run * row_bytes, raw),
+            convert_to_f32(dtype, reader->bytes(t.row_blocks.source_row(r) * row_bytes, run * row_bytes, raw),
                            run * t.n_cols, values.data() + (r - row_begin) * t.n_cols);
             r += run;
         }
         return;
     }
     if (t.permutation.empty()) {
-        convert_to_f32(dtype, source_bytes(*reader, part_row_begin * row_bytes, (row_end - row_begin) * row_bytes, raw),
+        convert_to_f32(dtype, reader->bytes(part_row_begin * row_bytes, (row_end - row_begin) * row_bytes, raw),
                        values.size(), values.data());
         return;
     }
     for (uint64_t r = row_begin; r < row_end; ++r) // rows of one head: read() decodes their chunk once
-        convert_to_f32(dtype, source_bytes(*reader, t.permutation[r] * row_bytes, row_bytes, raw), t.n_cols,
+        convert_to_f32(dtype, reader->bytes(t.permutation[r] * row_bytes, row_bytes, raw), t.n_cols,
                        values.data() + (r - row_begin) * t.n_cols);
 }
 

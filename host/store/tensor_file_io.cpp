@@ -297,11 +297,8 @@ void TensorFileReader::decode_chunk_into(uint64_t chunk, uint8_t *dst) const {
 }
 
 void TensorFileReader::read(uint64_t offset, uint64_t n_bytes, uint8_t *dst) const {
-    if (offset > header_.payload_bytes || n_bytes > header_.payload_bytes - offset)
-        throw GmatError(file_.string() + ": internal: read of bytes " + std::to_string(offset) + "+" +
-                        std::to_string(n_bytes) + " past the end of " + describe());
-    if (!encoded()) {
-        if (n_bytes) std::memcpy(dst, map_ + payload_offset_ + offset, n_bytes);
+    if (const uint8_t *mapped = view(offset, n_bytes)) { // a raw payload (view() checks the range)
+        if (n_bytes) std::memcpy(dst, mapped, n_bytes);
         return;
     }
     const uint64_t chunk_bytes = header_.chunk_bytes;
@@ -318,7 +315,7 @@ void TensorFileReader::read(uint64_t offset, uint64_t n_bytes, uint8_t *dst) con
 
 const uint8_t *TensorFileReader::view(uint64_t offset, uint64_t n_bytes) const {
     if (offset > header_.payload_bytes || n_bytes > header_.payload_bytes - offset)
-        throw GmatError(file_.string() + ": internal: view of bytes " + std::to_string(offset) + "+" +
+        throw GmatError(file_.string() + ": internal: payload bytes " + std::to_string(offset) + "+" +
                         std::to_string(n_bytes) + " past the end of " + describe());
     return encoded() ? nullptr : map_ + payload_offset_ + offset;
 }

@@ -91,6 +91,15 @@ public:
     // are in the mapped file (a raw payload), else nullptr: read() them. The
     // pointer lives as long as the reader.
     const uint8_t *view(uint64_t offset, uint64_t n_bytes) const;
+    // The same bytes either way: in place (view) for a raw payload, else
+    // read() into `scratch` (any byte vector; resized). Valid until scratch changes.
+    template <class ByteVector>
+    const uint8_t *bytes(uint64_t offset, uint64_t n_bytes, ByteVector &scratch) const {
+        if (const uint8_t *mapped = view(offset, n_bytes)) return mapped;
+        scratch.resize(n_bytes);
+        read(offset, n_bytes, scratch.data());
+        return scratch.data();
+    }
     // Bytes after the header: the payload, or an encoded file's chunks and index.
     uint64_t stored_payload_bytes() const { return header_.stored_bytes; }
     // A delta file needs its base before read() or verify(); throws, naming
