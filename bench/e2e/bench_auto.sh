@@ -10,6 +10,8 @@
 #   WITHOUT_PLUGIN: run with the build's plugins but that one (e.g. iq-lattice),
 #   to see what a slow plugin's types cost when auto chooses them
 # The model: a 16-layer synthetic Llama (hidden 1024, intermediate 2816, vocab 32000, BF16).
+# Environment: MAX_RATIO=R exits 1 when (auto plan + export) / plain export
+#   exceeds R (the goal check: 2).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="${GMAT_BUILD_DIR:-$root/build}"
@@ -51,3 +53,7 @@ printf 'gmat export %-8s %8.2f s  %d bytes\n' "$mix" "$mix_s" "$size"
 printf 'auto plan only     %8.2f s\n' "$plan_s"
 printf 'auto plan + export %8.2f s  %d bytes\n' "$auto_s" "$(stat -c %s "$work/auto.gguf")"
 printf 'ratio (auto plan + export) / plain export: %.2f\n' "$(echo "$auto_s / $mix_s" | bc -l)"
+if [[ -n "${MAX_RATIO:-}" ]] && (( $(echo "$auto_s / $mix_s > $MAX_RATIO" | bc -l) )); then
+  printf 'goal missed: (auto plan + export) / plain export = %.2f > %s\n' "$(echo "$auto_s / $mix_s" | bc -l)" "$MAX_RATIO" >&2
+  exit 1
+fi

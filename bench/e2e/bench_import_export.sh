@@ -7,6 +7,9 @@
 #   MIX: q8_0 (default), q4_k_m, ...   SIZE: tiny | small (default) | medium | large |
 #   80m (16 layers, 83M parameters) | 850m (16 layers, 852M parameters)
 #   (bench/e2e/checkpoint_sizes.sh)
+# Environment: MIN_SPEEDUP=R exits 1 when llama_model_quantize's time is less
+#   than R times gmat export's (the goal check: 4 for K/IQ4 mixes on 80m, 2
+#   for the legacy ones, 8 for q4_k_m on 850m).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="${GMAT_BUILD_DIR:-$root/build}"
@@ -52,3 +55,11 @@ printf 'gmat export            %8.2f s  peak RSS %6d MB\n' "$export_s" $((export
 printf 'llama_model_quantize   %8.2f s  peak RSS %6d MB\n' "$llama_s" $((llama_rss / 1024))
 printf 'ratio (gmat import+export) / llama quantize: %.2f\n' "$(echo "$gmat_s / $llama_s" | bc -l)"
 printf 'ratio gmat export / llama quantize:          %.2f\n' "$(echo "$export_s / $llama_s" | bc -l)"
+if [[ -n "${MIN_SPEEDUP:-}" ]]; then
+  speedup=$(echo "$llama_s / $export_s" | bc -l)
+  if (( $(echo "$speedup < $MIN_SPEEDUP" | bc -l) )); then
+    printf 'goal missed: llama_model_quantize / gmat export = %.2f < %s\n' "$speedup" "$MIN_SPEEDUP" >&2
+    exit 1
+  fi
+  printf 'goal met: llama_model_quantize / gmat export = %.2f >= %s\n' "$speedup" "$MIN_SPEEDUP"
+fi
