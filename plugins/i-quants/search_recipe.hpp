@@ -34,7 +34,8 @@ struct SearchRecipe {
     float value_weight_floor = 0.0f;
 };
 
-// lambda is only read for GMAT_SCALE_TRELLIS.
-SearchRecipe make_search_recipe(Iq4Type type, gmat_scale_strategy strategy, float lambda);
+// lambda is only read for GMAT_SCALE_TRELLIS. with_importance: the caller
+// passes an importance vector (iq4_xs then searches a denser grid).
+SearchRecipe make_search_recipe(Iq4Type type, gmat_scale_strategy strategy, float lambda, bool with_importance);
 
 } // namespace gmat::iquants
