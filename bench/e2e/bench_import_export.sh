@@ -3,13 +3,20 @@
 # llama.cpp's quantizer (llama_model_quantize) on the BF16 GGUF of the same
 # model, same mix, same threads. Prints both times, the ratio, and peak RSS.
 #
+# Both files must hold the same type for every tensor (the script compares
+# `gmat inspect` of the two and exits 1 otherwise).
+#
 # Usage: bench/e2e/bench_import_export.sh [MIX] [THREADS] [SIZE]
-#   MIX: q8_0 (default), q4_k_m, ...   SIZE: tiny | small (default) | medium | large |
+#   MIX: q8_0 (default), q4_k_m, iq2_xs, ... (any mix llama.cpp makes)
+#   SIZE: tiny | small (default) | medium | large |
 #   80m (16 layers, 83M parameters) | 850m (16 layers, 852M parameters)
 #   (bench/e2e/checkpoint_sizes.sh)
 # Environment: MIN_SPEEDUP=R exits 1 when llama_model_quantize's time is less
 #   than R times gmat export's (the goal check: 4 for K/IQ4 mixes on 80m, 2
 #   for the legacy ones, 8 for q4_k_m on 850m).
+#   IMATRIX=synthetic gives both sides one importance matrix: heavy-tailed,
+#   made for the checkpoint by bench/e2e/make_synthetic_imatrix.py (the mixes
+#   iq1_s, iq1_m, iq2_xxs, iq2_xs, iq2_s, iq2_m, iq3_xxs and q2_k_s need one).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="${GMAT_BUILD_DIR:-$root/build}"
@@ -19,8 +26,6 @@ python="${PYTHON:-/usr/bin/python3}"
 mix="${1:-q8_0}"
 threads="${2:-$(nproc)}"
 size="${3:-small}"
-declare -A ftype=([q8_0]=7 [q4_0]=2 [q4_1]=3 [q5_0]=8 [q5_1]=9 [q2_k]=10 [q3_k_s]=11 [q3_k_m]=12 [q3_k_l]=13
-                  [q4_k_s]=14 [q4_k_m]=15 [q5_k_s]=16 [q5_k_m]=17 [q6_k]=18 [iq4_nl]=25 [iq4_xs]=30)
 source "$root/bench/e2e/checkpoint_sizes.sh"
 checkpoint_dims "$size"
 work="$(mktemp -d)"
@@ -44,12 +49,34 @@ read -r import_s import_rss < <(measure "$gmat" import -m "$work/hf" -o "$work/s
 "$gmat" export -m "$work/store/model.gmat" --generate-config -c "$work/generated.json" -q >/dev/null
 strategy="$("$python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["quantization"]["scale_optimization"])' "$work/generated.json")"
 echo "{\"quantization\": {\"default_type\": \"$mix\", \"scale_optimization\": \"$strategy\"}}" > "$work/export.json"
-read -r export_s export_rss < <(measure "$gmat" export -m "$work/store/model.gmat" -c "$work/export.json" -o "$work/gmat.gguf" -q -t "$threads")
+gmat_imatrix=() llama_imatrix=()
+case "${IMATRIX:-}" in
+  "") ;;
+  synthetic)
+    echo '{"quantization": {"default_type": "f32"}}' > "$work/f32.json" # lists every tensor, needs no imatrix
+    "$gmat" export -m "$work/store/model.gmat" -c "$work/f32.json" --dry-run > "$work/dry_run.txt"
+    "$python" "$root/bench/e2e/make_synthetic_imatrix.py" "$work/dry_run.txt" "$work/imatrix.gguf"
+    gmat_imatrix=(--imatrix "$work/imatrix.gguf") llama_imatrix=("$work/imatrix.gguf") ;;
+  *) echo "bench_import_export.sh: IMATRIX must be empty or 'synthetic', not '$IMATRIX'" >&2; exit 2 ;;
+esac
+read -r export_s export_rss < <(measure "$gmat" export -m "$work/store/model.gmat" -c "$work/export.json" "${gmat_imatrix[@]}" -o "$work/gmat.gguf" -q -t "$threads")
 echo '{"quantization": {"default_type": "bf16"}}' > "$work/bf16.json"
 "$gmat" export -m "$work/store/model.gmat" -c "$work/bf16.json" -o "$work/bf16.gguf" -q >/dev/null
-read -r llama_s llama_rss < <(measure "$timer" "$work/bf16.gguf" "$work/llama.gguf" "${ftype[$mix]}" "$threads")
+read -r llama_s llama_rss < <(measure "$timer" "$work/bf16.gguf" "$work/llama.gguf" "$mix" "$threads" "${llama_imatrix[@]}")
+tensor_types() { # "name type" per tensor of a GGUF, sorted
+  "$gmat" inspect "$1" | awk '/^TENSOR /{table = 1; next} table && NF == 0 {exit} table {print $1, $3}' | sort
+}
+tensor_types "$work/gmat.gguf" > "$work/gmat.types"
+tensor_types "$work/llama.gguf" > "$work/llama.types"
 gmat_s=$(echo "$import_s + $export_s" | bc -l)
-printf 'model: %s BF16 (%s), mix %s (%s), %s threads\n' "$(du -sh "$work/hf" | cut -f1)" "$size" "$mix" "$strategy" "$threads"
+printf 'model: %s BF16 (%s), mix %s (%s), %s threads%s\n' "$(du -sh "$work/hf" | cut -f1)" "$size" "$mix" "$strategy" "$threads" \
+  "${IMATRIX:+, importance matrix: $IMATRIX (both sides)}"
+if ! diff "$work/gmat.types" "$work/llama.types" > "$work/types.diff"; then
+  echo "per-tensor types differ from llama.cpp's (< gmat, > llama.cpp):" >&2
+  grep '^[<>]' "$work/types.diff" >&2
+  exit 1
+fi
+printf 'per-tensor types: equal to llama.cpp'"'"'s for all %d tensors\n' "$(wc -l < "$work/gmat.types")"
 printf 'gmat import            %8.2f s  peak RSS %6d MB\n' "$import_s" $((import_rss / 1024))
 printf 'gmat export            %8.2f s  peak RSS %6d MB\n' "$export_s" $((export_rss / 1024))
 printf 'llama_model_quantize   %8.2f s  peak RSS %6d MB\n' "$llama_s" $((llama_rss / 1024))

@@ -14,6 +14,9 @@ import os
 import struct
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reference"))
+from gguf_imatrix import gguf_imatrix, gguf_string  # noqa: E402
+
 
 def write(corpus, target, name, data):
     folder = os.path.join(corpus, target)
@@ -428,28 +431,6 @@ def tiktoken_model_seeds(corpus):
 
 
 # --- importance matrices ---------------------------------------------------------
-
-def gguf_string(s):
-    b = s.encode()
-    return struct.pack("<Q", len(b)) + b
-
-
-def gguf_imatrix(entries, datasets=("wiki.train.raw",), chunks=100, version=3, alignment=32):
-    """entries: [(name, sums, counts)]; F32 tensors <name>.in_sum2 and <name>.counts."""
-    kv = gguf_string("imatrix.datasets") + struct.pack("<II", 9, 8) + struct.pack("<Q", len(datasets))
-    kv += b"".join(gguf_string(d) for d in datasets)
-    kv += gguf_string("imatrix.chunk_count") + struct.pack("<II", 4, chunks)
-    tensors, data = [], b""
-    for name, sums, counts in entries:
-        for suffix, values in ((".in_sum2", sums), (".counts", counts)):
-            data += b"\0" * (-len(data) % alignment)
-            tensors.append((name + suffix, len(values), len(data)))
-            data += struct.pack("<%df" % len(values), *values)
-    info = b"".join(gguf_string(n) + struct.pack("<I", 1) + struct.pack("<Q", ne) + struct.pack("<IQ", 0, off)
-                    for n, ne, off in tensors)
-    head = b"GGUF" + struct.pack("<IQQ", version, len(tensors), 2) + kv + info
-    return head + b"\0" * (-len(head) % alignment) + data
-
 
 def legacy_imatrix(entries, chunks=10, dataset="wiki"):
     """entries: [(name, ncall, values)] in llama.cpp's old .dat layout."""
