@@ -1,6 +1,7 @@
 #include "lattice.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 namespace gmat::iqlattice {
@@ -21,7 +22,8 @@ void Lattice::build(const int *levels, int neighbours) {
     const int n_levels = n_levels_, width = width_, size = size_;
     const int16_t *grid = points_.data();
     for (int i = 0; i < n_levels; ++i) levels_[i] = levels[i];
-    for (int i = 0; i + 1 < n_levels; ++i) midpoints_[i] = 0.5 * (levels[i] + levels[i + 1]);
+    for (int i = 0; i < 7; ++i) // past the last midpoint +inf: no value reaches it
+        midpoints_[i] = i + 1 < n_levels ? 0.5 * (levels[i] + levels[i + 1]) : HUGE_VAL;
     bool even = n_levels > 1;
     for (int i = 1; i < n_levels; ++i) even &= levels[i] - levels[i - 1] == levels[1] - levels[0];
     if (even) first_ = levels[0], inv_step_ = 1.0 / (levels[1] - levels[0]);
@@ -71,8 +73,10 @@ int Lattice::level_of(double v) const {
         const int top = n_levels_ - 1;
         return position <= 0 ? 0 : position >= top ? top : int(position);
     }
+    // The midpoints at or below v, counted without branches (values land
+    // anywhere, so a loop that stops at the first larger midpoint mispredicts).
     int level = 0;
-    while (level < n_levels_ - 1 && v >= midpoints_[level]) ++level;
+    for (int i = 0; i < 7; ++i) level += v >= midpoints_[i];
     return level;
 }
 
