@@ -75,9 +75,10 @@ int Lattice::level_of(double v) const {
     }
     // The midpoints at or below v, counted without branches (values land
     // anywhere, so a loop that stops at the first larger midpoint mispredicts).
+    // +inf passes the padding too: it takes the top level, as before.
     int level = 0;
     for (int i = 0; i < 7; ++i) level += v >= midpoints_[i];
-    return level;
+    return std::min(level, n_levels_ - 1);
 }
 
 int Lattice::nearest(const double *a, const double *w, double scale, double inv) const {
