@@ -22,7 +22,7 @@ void Lattice::build(const int *levels, int neighbours) {
     const int n_levels = n_levels_, width = width_, size = size_;
     const int16_t *grid = points_.data();
     for (int i = 0; i < n_levels; ++i) levels_[i] = levels[i];
-    for (int i = 0; i < 7; ++i) // past the last midpoint +inf: no value reaches it
+    for (int i = 0; i < 7; ++i) // past the last midpoint +inf, which only +inf reaches (level_of clamps it)
         midpoints_[i] = i + 1 < n_levels ? 0.5 * (levels[i] + levels[i + 1]) : HUGE_VAL;
     bool even = n_levels > 1;
     for (int i = 1; i < n_levels; ++i) even &= levels[i] - levels[i - 1] == levels[1] - levels[0];
