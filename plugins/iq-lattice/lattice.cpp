@@ -1,7 +1,6 @@
 #include "lattice.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <numeric>
 
 namespace gmat::iqlattice {
@@ -22,8 +21,7 @@ void Lattice::build(const int *levels, int neighbours) {
     const int n_levels = n_levels_, width = width_, size = size_;
     const int16_t *grid = points_.data();
     for (int i = 0; i < n_levels; ++i) levels_[i] = levels[i];
-    for (int i = 0; i < 7; ++i) // past the last midpoint +inf, which only +inf reaches (level_of clamps it)
-        midpoints_[i] = i + 1 < n_levels ? 0.5 * (levels[i] + levels[i + 1]) : HUGE_VAL;
+    for (int i = 0; i + 1 < n_levels; ++i) midpoints_[i] = 0.5 * (levels[i] + levels[i + 1]);
     bool even = n_levels > 1;
     for (int i = 1; i < n_levels; ++i) even &= levels[i] - levels[i - 1] == levels[1] - levels[0];
     if (even) first_ = levels[0], inv_step_ = 1.0 / (levels[1] - levels[0]);
@@ -73,12 +71,11 @@ int Lattice::level_of(double v) const {
         const int top = n_levels_ - 1;
         return position <= 0 ? 0 : position >= top ? top : int(position);
     }
-    // The midpoints at or below v, counted without branches (values land
-    // anywhere, so a loop that stops at the first larger midpoint mispredicts).
-    // +inf passes the padding too: it takes the top level, as before.
+    // The midpoints at or below v, counted without a branch on v (values land
+    // anywhere, so a loop that stopped at the first larger midpoint mispredicted).
     int level = 0;
-    for (int i = 0; i < 7; ++i) level += v >= midpoints_[i];
-    return std::min(level, n_levels_ - 1);
+    for (int i = 0; i + 1 < n_levels_; ++i) level += v >= midpoints_[i];
+    return level;
 }
 
 int Lattice::nearest(const double *a, const double *w, double scale, double inv) const {
