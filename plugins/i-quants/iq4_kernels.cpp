@@ -53,9 +53,7 @@ void quantize_rows(Iq4Type type, quant::SimdLevel level, const float *src, uint6
                    const sdk::QuantParams &params, void *dst) {
     check_shape(type, n_cols);
     check_params(type, params, n_cols);
-    SearchRecipe recipe = make_search_recipe(type, params.strategy, params.trellis_lambda, params.importance != nullptr);
-    // Without importance each value's error weighs 3 + x^2 / sigma2 (README.md, "Objective").
-    if (params.importance == nullptr) recipe.value_weight_floor = 3.0f;
+    const SearchRecipe recipe = make_search_recipe(type, params.strategy, params.trellis_lambda, params.importance != nullptr);
     const QuantizeJob job{src, n_rows, n_cols, params.importance, &recipe, dst};
     const KernelSet &kernels = kernels_for(level);
     if (type == Iq4Type::nl) kernels.quantize_nl(job);

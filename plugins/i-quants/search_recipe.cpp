@@ -45,6 +45,8 @@ SearchRecipe make_search_recipe(Iq4Type type, gmat_scale_strategy strategy, floa
     else r.grid = with_importance ? target_grid(-30, 20, 15, 0.0f) : xs_value_weighted_grid();
     r.refits = type == Iq4Type::xs ? 1 : 2;
     r.code_radius = 1;
+    // Without importance each value's error weighs 3 + x^2 / sigma2 (README.md, "Objective").
+    if (!with_importance) r.value_weight_floor = 3.0f;
     if (strategy == GMAT_SCALE_TRELLIS) {
         r.trellis.enabled = true;
         r.trellis.lambda = lambda;

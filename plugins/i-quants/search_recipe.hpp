@@ -35,7 +35,8 @@ struct SearchRecipe {
 };
 
 // lambda is only read for GMAT_SCALE_TRELLIS. with_importance: the caller
-// passes an importance vector (iq4_xs then searches a denser grid).
+// passes an importance vector (iq4_xs then searches a denser grid; without
+// one the values weigh floor + x^2 / sigma2).
 SearchRecipe make_search_recipe(Iq4Type type, gmat_scale_strategy strategy, float lambda, bool with_importance);
 
 } // namespace gmat::iquants
