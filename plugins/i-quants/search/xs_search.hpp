@@ -61,6 +61,12 @@ GMAT_QUANT_INLINE void update_total(const CodeSearch<S> &cs, CodeChoice<S> &c) {
     c.total = S::hsum(S::select(cs.g.counted, c.fit.cost, S::zero()));
 }
 
+// Every lane's fit at d * code (total not yet summed).
+template <class S, bool kWeighted, bool kDc>
+CodeChoice<S> choice_at(const CodeSearch<S> &cs, StoredScale d, typename S::F code) {
+    return {d, code, fit_at_scale<S, kWeighted, kDc>(cs.g, S::mul(S::set1(d.value), code), cs.dc), 0.0f};
+}
+
 // Tries `code` in every lane; keeps it where better. False when no lane changed.
 template <class S, bool kWeighted, bool kDc>
 bool try_codes(const CodeSearch<S> &cs, typename S::F code, CodeChoice<S> &best) {
@@ -88,7 +94,7 @@ CodeChoice<S> choose_codes(const CodeSearch<S> &cs, StoredScale d) {
     using F = typename S::F;
     const F dv = S::set1(d.value);
     const F centre = d.value != 0.0f ? clamp_code<S>(S::round(S::div(cs.scales, dv))) : S::zero();
-    CodeChoice<S> best{d, centre, fit_at_scale<S, kWeighted, kDc>(cs.g, S::mul(dv, centre), cs.dc), 0.0f};
+    CodeChoice<S> best = choice_at<S, kWeighted, kDc>(cs, d, centre);
     for (int delta = -cs.radius; delta <= cs.radius && d.value != 0.0f; ++delta)
         if (delta != 0) try_codes<S, kWeighted, kDc>(cs, clamp_code<S>(S::add(centre, S::set1(float(delta)))), best);
     descend_codes<S, kWeighted, kDc>(cs, best);
@@ -144,8 +150,7 @@ void refit_rounds(const CodeSearch<S> &cs, int rounds, CodeChoice<S> &best) {
         if constexpr (kDc) {
             if (!keep_if_better<S, kWeighted, kDc>(cs, d, best)) break;
         } else {
-            CodeChoice<S> kept{d, best.code, fit_at_scale<S, kWeighted, kDc>(g, S::mul(S::set1(d.value), best.code), cs.dc),
-                               0.0f};
+            CodeChoice<S> kept = choice_at<S, kWeighted, kDc>(cs, d, best.code);
             update_total<S>(cs, kept);
             if (!(kept.total < best.total)) break;
             best = kept;
@@ -169,8 +174,7 @@ CodeChoice<S> trellis_stage(const LaneGroup<S> &g, const SearchRecipe &recipe, c
                             const CodeChoice<S> &standard) {
     const CodeSearch<S> cs{g, search_grid<S, kWeighted, true>(g, recipe.trellis.grid, dc).best, dc,
                            recipe.code_radius, recipe.trellis.descent_rounds};
-    CodeChoice<S> best{standard.d, standard.code,
-                       fit_at_scale<S, kWeighted, true>(g, S::mul(S::set1(standard.d.value), standard.code), dc), 0.0f};
+    CodeChoice<S> best = choice_at<S, kWeighted, true>(cs, standard.d, standard.code);
     descend_codes<S, kWeighted, true>(cs, best);
     update_total<S>(cs, best);
     const CodeChoice<S> other = codes_and_refits<S, kWeighted, true>(cs, recipe.refits);
