@@ -8,6 +8,7 @@
 #include "quant_mix/mix_names.hpp"
 
 #include <llama.h>
+#include <oracle/quantize_model.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -27,12 +28,10 @@ int main(int argc, char **argv) {
         params.ftype = static_cast<llama_ftype>(gmat::llama_ftype_of(argv[3]));
         params.nthread = std::atoi(argv[4]);
         gmat::ImportanceMatrix imatrix;
-        std::vector<llama_model_imatrix_data> entries; // llama.cpp reads up to the entry whose name is null
+        std::vector<llama_model_imatrix_data> entries;
         if (argc == 6) {
             imatrix = gmat::ImportanceMatrix::load(argv[5]);
-            for (const auto &[name, values] : imatrix.entries())
-                entries.push_back({name.c_str(), values.data(), values.size()});
-            entries.push_back({nullptr, nullptr, 0});
+            entries = oracle::imatrix_data(imatrix.entries());
             params.imatrix = entries.data();
         }
         const auto start = std::chrono::steady_clock::now();

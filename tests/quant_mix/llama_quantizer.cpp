@@ -3,6 +3,7 @@
 #include <ggml-backend.h>
 #include <gguf.h>
 #include <llama.h>
+#include <oracle/quantize_model.hpp>
 
 #include <cstdio>
 #include <cstdlib>
@@ -52,9 +53,7 @@ LlamaQuantizeResult quantize_with_llama(const std::filesystem::path &input, cons
     params.ftype = static_cast<enum llama_ftype>(ftype);
     std::vector<llama_model_imatrix_data> entries;
     if (imatrix != nullptr) {
-        for (const auto &[name, values] : *imatrix)
-            entries.push_back({name.c_str(), values.data(), values.size()});
-        entries.push_back({nullptr, nullptr, 0});
+        entries = oracle::imatrix_data(*imatrix);
         params.imatrix = entries.data();
     }
     const bool ok = llama_model_quantize(input.c_str(), output.c_str(), &params) == 0;

@@ -10,6 +10,14 @@
 
 namespace oracle {
 
+std::vector<llama_model_imatrix_data> imatrix_data(const ImportanceValues &imatrix) {
+    std::vector<llama_model_imatrix_data> entries; // llama.cpp reads it up to the entry whose name is null
+    entries.reserve(imatrix.size() + 1);
+    for (const auto &[name, values] : imatrix) entries.push_back({name.c_str(), values.data(), values.size()});
+    entries.push_back({nullptr, nullptr, 0});
+    return entries;
+}
+
 void quantize_model(const std::filesystem::path &input, const std::filesystem::path &output, int32_t ftype,
                     int n_threads, const ImportanceValues *imatrix) {
     detail::init_llama_runtime();
@@ -19,10 +27,9 @@ void quantize_model(const std::filesystem::path &input, const std::filesystem::p
     llama_model_quantize_params params = llama_model_quantize_default_params();
     params.nthread = n_threads;
     params.ftype = static_cast<llama_ftype>(ftype);
-    std::vector<llama_model_imatrix_data> entries; // llama.cpp reads it up to the entry whose name is null
+    std::vector<llama_model_imatrix_data> entries;
     if (imatrix) {
-        for (const auto &[name, values] : *imatrix) entries.push_back({name.c_str(), values.data(), values.size()});
-        entries.push_back({nullptr, nullptr, 0});
+        entries = imatrix_data(*imatrix);
         params.imatrix = entries.data();
     }
     const uint32_t status = llama_model_quantize(input.c_str(), output.c_str(), &params);

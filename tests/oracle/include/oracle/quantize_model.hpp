@@ -2,6 +2,8 @@
 // gmat's exporter is compared against.
 #pragma once
 
+#include <llama.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -14,6 +16,11 @@ namespace oracle {
 // llama-quantize hands it to llama_model_quantize: the mean squared activation
 // (sum over tokens / token count), one row length per matrix.
 using ImportanceValues = std::map<std::string, std::vector<float>>;
+
+// `imatrix` as llama_model_quantize_params::imatrix takes it: an entry per
+// tensor pointing into `imatrix` (which must outlive the array), then the
+// entry with a null name that ends it.
+std::vector<llama_model_imatrix_data> imatrix_data(const ImportanceValues &imatrix);
 
 // Quantizes the GGUF at `input` to `output` with llama_model_quantize using
 // llama.cpp's default mix for `ftype` (a llama_ftype value such as
