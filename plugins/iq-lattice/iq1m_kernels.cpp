@@ -17,7 +17,7 @@ constexpr int kSubBlock = 16, kSubBlocks = 16;
 // A 3-bit code per 16 values and a shift per 8: each group picks its lattice.
 struct Iq1mFormat : Iq1Scale {
     static constexpr int kScaleValues = kSubBlock;
-    static constexpr bool kShiftPerGroup = true, kEveryCode = true;
+    static constexpr bool kShiftPerGroup = true;
 };
 
 void pack(const BlockChoice &c, Iq1mBlock &out) {

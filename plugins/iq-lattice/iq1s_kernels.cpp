@@ -15,7 +15,7 @@ constexpr int kSubBlock = 32, kSubBlocks = 8, kGroups = 4;
 
 struct Iq1sFormat : Iq1Scale {
     static constexpr int kScaleValues = kSubBlock;
-    static constexpr bool kShiftPerGroup = false, kEveryCode = false; // one shift per sub-block
+    static constexpr bool kShiftPerGroup = false; // one shift per sub-block
 };
 
 void pack(const BlockChoice &c, Iq1sBlock &out) {

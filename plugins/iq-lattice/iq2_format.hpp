@@ -13,7 +13,7 @@ inline constexpr int kIq2MaxCode = 15;
 struct Iq2Scale {
     static constexpr int kWidth = 8;
     static constexpr int kShifts = 1;
-    static constexpr bool kSigned = false, kShiftPerGroup = false, kEveryCode = false;
+    static constexpr bool kSigned = false, kShiftPerGroup = false;
     static constexpr int kMaxCode = kIq2MaxCode;
     static constexpr double top_multiplier = (0.5 + kIq2MaxCode) * 0.25;
     static constexpr double grid_unit = 43.0 / 15; // the top level at the search's nominal target 15

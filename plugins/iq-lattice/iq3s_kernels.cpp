@@ -14,7 +14,7 @@ constexpr int kSubBlock = 32, kSubBlocks = 8, kGroup = 4, kGroups = 8;
 
 struct Iq3sFormat {
     static constexpr int kWidth = kGroup, kScaleValues = kSubBlock, kShifts = 1;
-    static constexpr bool kSigned = false, kShiftPerGroup = false, kEveryCode = false;
+    static constexpr bool kSigned = false, kShiftPerGroup = false;
     static constexpr double kSigmaFactor = 2.0;
     static constexpr int kMaxCode = kIq3sMaxCode;
     static constexpr double top_multiplier = 2 * kIq3sMaxCode + 1;

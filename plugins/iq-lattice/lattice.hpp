@@ -2,8 +2,12 @@
 // of a group is first rounded to its nearest level on its own; when that
 // combination is a grid point it is the best one for any positive weights,
 // otherwise a short list of grid points near it (precomputed once, by
-// distance in level units) is scored with the weights.
+// distance in level units) is scored with the weights. The scoring runs in
+// float on an AVX2 or a portable kernel (nearest_kernels.hpp) that give the
+// same answer bit for bit.
 #pragma once
+
+#include "nearest_kernels.hpp"
 
 #include <cstdint>
 #include <vector>
@@ -14,30 +18,42 @@ class Lattice {
 public:
     // grid: `size` points of `width` values (4 or 8); the lattice's point i is
     // mul * grid[i] + add, each value one of the `n_levels` (2..8) sorted
-    // integers `levels`; `neighbours`: candidates kept per off-grid combination.
+    // integers `levels` (within int8); `neighbours`: candidates kept per
+    // off-grid combination.
     Lattice(const uint8_t *grid, int size, int width, const int *levels, int n_levels, int neighbours);
     Lattice(const int8_t *grid, int size, int width, int mul, int add, const int *levels, int n_levels,
             int neighbours);
+    Lattice(const Lattice &) = delete; // table_ points into this object's vectors
+    Lattice &operator=(const Lattice &) = delete;
 
-    int width() const { return width_; }
-    const int16_t *point(int index) const { return points_.data() + index * width_; }
+    int width() const { return table_.width; }
+    const LatticeTable &table() const { return table_; }
+    const int8_t *point(int index) const { return points_.data() + index * table_.width; }
 
-    // The grid index minimising sum w (a - scale * point)^2 for the group's
-    // targets a, with inv = 1 / scale.
-    int nearest(const double *a, const double *w, double scale, double inv) const;
+    // The grid index p minimising sum w (a * inv - p)^2 over the group's
+    // targets a (inv = 1 / scale). With `score`, also sum w p (p - 2 a inv):
+    // that squared error less sum w (a inv)^2, for comparing lattices.
+    int nearest(const float *a, const float *w, float inv, float *score = nullptr) const {
+        return kernels_->nearest(table_, a, w, inv, score);
+    }
+
+    // Snaps n_groups consecutive groups at scale 1 / inv, each on this
+    // lattice or, given `other` (same width), on whichever of the two its
+    // point scores lower (shift[g] = 1: other's); returns sum w p a and sum w p^2.
+    SnapSums snap(const Lattice *other, const float *a, const float *w, float inv, int n_groups, uint16_t *index,
+                  uint8_t *shift) const {
+        const LatticeTable *tables[2] = {&table_, other ? &other->table_ : nullptr};
+        return kernels_->snap(tables, other ? 2 : 1, a, w, inv, n_groups, index, shift);
+    }
 
 private:
-    std::vector<int16_t> points_;
-    int size_, width_, n_levels_;
-    int levels_[8];
-    int place_[8]; // key weight of each position: n_levels^j
-    double midpoints_[7];
-    double first_ = 0, inv_step_ = 0; // inv_step_ > 0: the levels are evenly spaced
-    std::vector<int32_t> start_; // per level combination: first candidate in candidates_
-    std::vector<uint16_t> candidates_;
+    std::vector<int8_t> points_;
+    std::vector<int32_t> start_;     // per level combination: first candidate in candidates_
+    std::vector<uint16_t> candidates_; // off-grid lists padded to a multiple of 4 with their first entry
+    LatticeTable table_;
+    const NearestKernels *kernels_;
 
-    int level_of(double v) const;
-    void build(const int *levels, int neighbours);
+    void build(const int *levels, int n_levels, int size, int neighbours);
 };
 
 } // namespace gmat::iqlattice

@@ -12,8 +12,6 @@
 //                                  signed values (iq1_*) or magnitudes
 //   kShiftPerGroup                 the lattice is chosen per group of kWidth values (iq1_m) rather
 //                                  than per sub-block (iq1_s)
-//   kEveryCode                     each sub-block scores every code at each d, not only those near
-//                                  its least-squares scale (iq1_m)
 //   kMaxCode                       largest sub-block scale code
 //   float sub_scale(float d, int c)  the decoder's float operations for d and code c
 //   double code_of(double s, double d)  the code (unrounded) whose scale is s
@@ -46,13 +44,13 @@ struct SubBlockChoice {
     int code = 0;
     uint8_t shift[kMaxGroups] = {}; // per group: which of the format's lattices
     uint16_t index[kMaxGroups] = {};
-    double error = 0;
+    double error = 0; // in the search's units
 };
 
 struct BlockChoice {
     uint16_t d = 0; // fp16 bits; 0 = every value decodes to 0
     SubBlockChoice sub[kMaxSubBlocks];
-    double error = 0;
+    double error = 0; // sum w (a - decoded)^2 (the search's units until it is chosen)
 };
 
 // Weights as ggml's importance-aware searches define them, w = importance *
@@ -75,10 +73,11 @@ inline void fill_weights(const float *x, const float *importance, double sigma_f
 
 // Signs kept as they are (iq3_s, iq2_s): a = |x|, bit k % 8 of signs[k / 8] set for x < 0.
 inline void fill_free_signs(const float *x, BlockInput &in, uint8_t *signs) {
-    for (int i = 0; i < kBlock / 8; ++i) signs[i] = 0;
-    for (int i = 0; i < kBlock; ++i) {
-        in.a[i] = std::fabs(double(x[i]));
-        if (x[i] < 0) signs[i / 8] |= uint8_t(1u << (i % 8));
+    for (int i = 0; i < kBlock; ++i) in.a[i] = std::fabs(double(x[i]));
+    for (int k = 0; k < kBlock / 8; ++k) { // without a branch on the sign, which is a coin toss
+        uint32_t bits = 0;
+        for (int j = 0; j < 8; ++j) bits |= uint32_t(x[8 * k + j] < 0) << j;
+        signs[k] = uint8_t(bits);
     }
 }
 
@@ -91,10 +90,13 @@ inline void fill_parity_signs(const float *x, BlockInput &in, uint8_t *codes) {
     for (int k = 0; k < kBlock / 8; ++k) {
         uint32_t bits = 0, parity = 0;
         int cheapest = 8 * k;
-        for (int i = 8 * k; i < 8 * k + 8; ++i) {
+        double least = 0;
+        for (int i = 8 * k; i < 8 * k + 8; ++i) { // no branch on the sign, which is a coin toss
             in.a[i] = std::fabs(double(x[i]));
-            if (x[i] < 0) bits |= 1u << (i - 8 * k), parity ^= 1;
-            if (in.w[i] * in.a[i] * in.a[i] < in.w[cheapest] * in.a[cheapest] * in.a[cheapest]) cheapest = i;
+            const uint32_t negative = x[i] < 0;
+            bits |= negative << (i - 8 * k), parity ^= negative;
+            const double cost = in.w[i] * in.a[i] * in.a[i];
+            if (i == 8 * k || cost < least) least = cost, cheapest = i;
         }
         if (parity) {
             bits ^= 1u << (cheapest - 8 * k);
@@ -111,38 +113,62 @@ class LatticeSearch {
     static_assert(kSubBlocks <= kMaxSubBlocks && kGroups <= kMaxGroups, "sub-block shape too large");
 
 public:
+    // The search runs on the block scaled to |a| <= 1 and w <= 1 in float,
+    // so its lattice kernels need no care for 1e30 or 1e-30 inputs; the
+    // errors it reports are exact, in double, at the values ggml decodes.
     LatticeSearch(const BlockInput &in, const SearchOptions &o) : in_(in), o_(o) {
         for (int s = 0; s < Format::kShifts; ++s) lat_[s] = &Format::lattice(o.wide_lattice, s);
+        double wmax = 0;
+        for (int i = 0; i < kBlock; ++i) amax_ = std::max(amax_, std::fabs(in.a[i])), wmax = std::max(wmax, in.w[i]);
+        const double to_a = amax_ > 0 ? 1 / amax_ : 0, to_w = wmax > 0 ? 1 / wmax : 0;
+        for (int i = 0; i < kBlock; ++i) a_[i] = float(in.a[i] * to_a), w_[i] = float(in.w[i] * to_w);
     }
 
-    BlockChoice run() const {
-        double scales[kSubBlocks];
-        int shifts[kSubBlocks];
+    BlockChoice run() {
+        BlockChoice zero; // d = 0
+        zero.error = exact_error(zero);
+        if (!(amax_ > 0) || !std::isfinite(amax_)) return zero;
         double max_scale = 0;
         for (int ib = 0; ib < kSubBlocks; ++ib) {
-            scales[ib] = sub_block_scale(ib, shifts[ib]);
-            max_scale = std::max(max_scale, scales[ib]);
+            fit_[ib] = fit_sub_block(ib);
+            max_scale = std::max(max_scale, fit_[ib].scale);
         }
-        BlockChoice best; // d = 0
-        for (int i = 0; i < kBlock; ++i) best.error += in_.w[i] * in_.a[i] * in_.a[i];
-        if (max_scale == 0) return best;
+        if (max_scale == 0) return zero;
+        BlockChoice best; // d factors compare by the search's error, the winner gets the exact one
+        bool have = false;
         uint16_t last_bits = 0;
         for (int f = 0; f < o_.d_factors; ++f) {
             const double factor = o_.d_low + (o_.d_high - o_.d_low) * f / std::max(1, o_.d_factors - 1);
             // Saturated at the largest finite half, so a block never holds an infinite scale.
-            const uint16_t bits = quant::fp32_to_fp16(float(std::min(max_scale / Format::top_multiplier * factor, 65504.0)));
+            const double d = std::min(max_scale * amax_ / Format::top_multiplier * factor, 65504.0);
+            const uint16_t bits = quant::fp32_to_fp16(float(d));
             if (bits == last_bits || !(quant::fp16_to_fp32(bits) > 0)) continue;
             last_bits = bits;
-            const BlockChoice c = score_block(scales, shifts, bits);
-            if (c.error < best.error) best = c;
+            const BlockChoice c = choose_codes(bits);
+            if (!have || c.error < best.error) best = c, have = true;
         }
-        return best;
+        if (!have) return zero;
+        best.error = exact_error(best);
+        return best.error < zero.error ? best : zero;
     }
 
 private:
+    // A sub-block's points at its least-squares scale, with the sums that
+    // give its squared error at any scale s: aa - 2 s qa + s^2 q2.
+    struct Fit {
+        double scale = 0, qa = 0, q2 = 0, aa = 0;
+        int shift = 0; // the lattice the scale search chose (iq1_s)
+        uint16_t index[kMaxGroups] = {};
+        uint8_t shifts[kMaxGroups] = {};
+    };
+
     const BlockInput &in_;
     const SearchOptions &o_;
     const Lattice *lat_[2] = {};
+    double amax_ = 0;
+    alignas(32) float a_[kBlock];
+    alignas(32) float w_[kBlock];
+    Fit fit_[kSubBlocks];
 
     // Lattices a sub-block's search tries one after the other: every one, or
     // just one pass when each group picks its own.
@@ -153,109 +179,115 @@ private:
     const double target_low_ = o_.target_low * (Format::kShiftPerGroup ? 7.0 / 8 : 1.0);
     const double target_high_ = o_.target_high * (Format::kShiftPerGroup ? 9.0 / 8 : 1.0);
 
-    // The group's nearest point on each lattice, the one with the smaller weighted error at `scale`.
-    int nearest_on_any_lattice(int first, double scale, double inv, uint8_t &shift) const {
-        int best = 0;
-        double best_error = -1;
-        for (int s = 0; s < Format::kShifts; ++s) {
-            const int idx = lat_[s]->nearest(in_.a + first, in_.w + first, scale, inv);
-            const int16_t *p = lat_[s]->point(idx);
-            double error = 0;
-            for (int j = 0; j < kWidth; ++j) {
-                const double e = in_.a[first + j] - scale * p[j];
-                error += in_.w[first + j] * e * e;
-            }
-            if (best_error < 0 || error < best_error) best_error = error, best = idx, shift = uint8_t(s);
-        }
-        return best;
-    }
-
     // Snaps the groups of sub-block ib at `scale` on lattice `shift` (or each
-    // on its best lattice, kShiftPerGroup); returns sum w q a and sum w q^2.
-    void snap(int ib, double scale, int shift, uint16_t *index, uint8_t *shifts, double &sumqa, double &sumq2) const {
-        sumqa = sumq2 = 0;
-        const double inv = 1.0 / scale;
-        for (int g = 0; g < kGroups; ++g) {
-            const int first = ib * kSubBlock + g * kWidth;
-            shifts[g] = uint8_t(shift);
-            const int idx = Format::kShiftPerGroup ? nearest_on_any_lattice(first, scale, inv, shifts[g])
-                                                   : lat_[shift]->nearest(in_.a + first, in_.w + first, scale, inv);
-            index[g] = uint16_t(idx);
-            const int16_t *p = lat_[shifts[g]]->point(idx);
-            for (int j = 0; j < kWidth; ++j) {
-                sumqa += in_.w[first + j] * p[j] * in_.a[first + j];
-                sumq2 += in_.w[first + j] * double(p[j]) * p[j];
-            }
-        }
+    // on its better lattice, kShiftPerGroup); returns sum w q a and sum w q^2.
+    void snap(int ib, double scale, int shift, uint16_t *index, uint8_t *shifts, double &qa, double &q2) const {
+        const int first = ib * kSubBlock;
+        const Lattice *other = Format::kShiftPerGroup ? lat_[1] : nullptr;
+        const SnapSums sums = lat_[shift]->snap(other, a_ + first, w_ + first, float(1 / scale), kGroups, index, shifts);
+        if (!Format::kShiftPerGroup)
+            for (int g = 0; g < kGroups; ++g) shifts[g] = uint8_t(shift);
+        qa = sums.qa, q2 = sums.q2;
     }
 
-    // The least-squares scale of sub-block ib and the lattice (shift) it is best on.
-    double sub_block_scale(int ib, int &best_shift) const {
-        double max = 0;
-        for (int i = ib * kSubBlock; i < (ib + 1) * kSubBlock; ++i)
-            max = std::max(max, Format::kSigned ? std::fabs(in_.a[i]) : in_.a[i]);
-        best_shift = 0;
-        if (max == 0) return 0;
-        double best_scale = 0, best_score = -1;
-        uint16_t index[kMaxGroups];
-        uint8_t shifts[kMaxGroups];
+    // The least-squares scale of sub-block ib over the trial targets (and
+    // lattices, iq1_s), with its points.
+    Fit fit_sub_block(int ib) const {
+        Fit best;
+        float max = 0;
+        for (int i = ib * kSubBlock; i < (ib + 1) * kSubBlock; ++i) {
+            max = std::max(max, Format::kSigned ? std::fabs(a_[i]) : a_[i]);
+            best.aa += double(w_[i]) * a_[i] * a_[i];
+        }
+        if (max == 0) return best;
+        double best_score = -1;
+        Fit trial;
         for (int shift = 0; shift < kSubBlockShifts; ++shift) {
             for (int t = 0; t < o_.targets; ++t) {
                 const double target = target_low_ + (target_high_ - target_low_) * t / std::max(1, o_.targets - 1);
                 double scale = max / (target * Format::grid_unit);
                 for (int refit = 0; refit <= o_.refits; ++refit) {
-                    double sumqa, sumq2;
-                    snap(ib, scale, shift, index, shifts, sumqa, sumq2);
-                    if (!(sumq2 > 0) || !(sumqa > 0)) break;
-                    const double score = sumqa * sumqa / sumq2;
-                    if (score > best_score) best_score = score, best_scale = sumqa / sumq2, best_shift = shift;
-                    scale = sumqa / sumq2;
+                    snap(ib, scale, shift, trial.index, trial.shifts, trial.qa, trial.q2);
+                    if (!(trial.q2 > 0) || !(trial.qa > 0)) break;
+                    const double score = trial.qa * trial.qa / trial.q2;
+                    if (score > best_score) {
+                        best_score = score;
+                        trial.scale = trial.qa / trial.q2, trial.shift = shift, trial.aa = best.aa;
+                        best = trial;
+                    }
+                    scale = trial.qa / trial.q2;
                 }
             }
         }
-        return best_scale;
+        return best;
     }
 
-    // Exact weighted error of sub-block ib with fp16 scale d and `code`, at the values ggml decodes.
-    SubBlockChoice score_code(int ib, float d, int code, int shift) const {
-        SubBlockChoice c;
-        c.code = code;
-        const float db = Format::sub_scale(d, code);
-        double sumqa, sumq2;
-        snap(ib, double(db), shift, c.index, c.shift, sumqa, sumq2);
-        for (int g = 0; g < kGroups; ++g) {
-            const int16_t *p = lat_[c.shift[g]]->point(c.index[g]);
-            for (int j = 0; j < kWidth; ++j) {
-                const int i = ib * kSubBlock + g * kWidth + j;
-                const double e = in_.a[i] - double(db * float(p[j]));
-                c.error += in_.w[i] * e * e;
-            }
-        }
-        return c;
+    // The code whose scale (scales[c], in the search's units, at block scale
+    // d) gives points with sums qa, q2 the least squared error, and that
+    // error: the error is a parabola in the scale, so it is one of the two
+    // codes around the least-squares scale qa / q2.
+    int best_code(const double *scales, float d, double aa, double qa, double q2, double &error) const {
+        const double optimum = q2 > 0 ? Format::code_of(qa / q2 * amax_, double(d)) : 0;
+        const int low = optimum > 0 ? int(std::min(optimum, double(Format::kMaxCode - 1))) : 0;
+        const auto error_at = [&](int c) { return aa - 2 * scales[c] * qa + scales[c] * scales[c] * q2; };
+        const double e_low = error_at(low), e_high = error_at(low + 1);
+        error = e_high < e_low ? e_high : e_low;
+        return e_high < e_low ? low + 1 : low;
     }
 
-    // trellis (the wide lattice) also tries the other shift of every sub-block (iq1_s).
-    BlockChoice score_block(const double *scales, const int *shifts, uint16_t d_bits) const {
+    // Every sub-block's code at block scale d: the best for its fitted
+    // points, then the points snapped again at the scale of that code (and,
+    // code_radius > 0, of its neighbours; trellis: on every lattice), each
+    // snap with its own best code.
+    BlockChoice choose_codes(uint16_t d_bits) const {
         BlockChoice block;
         block.d = d_bits;
         const float d = quant::fp16_to_fp32(d_bits);
+        double scales[Format::kMaxCode + 1];
+        for (int c = 0; c <= Format::kMaxCode; ++c) scales[c] = double(Format::sub_scale(d, c)) / amax_;
         for (int ib = 0; ib < kSubBlocks; ++ib) {
-            const int centre = std::clamp(int(std::lround(Format::code_of(scales[ib], d))), 0, Format::kMaxCode);
+            const Fit &fit = fit_[ib];
             SubBlockChoice best;
-            bool have = false;
-            const int radius = Format::kEveryCode ? Format::kMaxCode : o_.code_radius;
+            best.code = best_code(scales, d, fit.aa, fit.qa, fit.q2, best.error);
+            std::copy(fit.index, fit.index + kGroups, best.index);
+            std::copy(fit.shifts, fit.shifts + kGroups, best.shift);
+            const int centre = best.code;
             for (int s = 0; s < kSubBlockShifts; ++s) {
-                if (s != shifts[ib] && !o_.wide_lattice) continue;
-                for (int code = std::max(0, centre - radius); code <= std::min(Format::kMaxCode, centre + radius);
-                     ++code) {
-                    const SubBlockChoice c = score_code(ib, d, code, s);
-                    if (!have || c.error < best.error) best = c, have = true;
+                if (s != fit.shift && !o_.wide_lattice) continue;
+                for (int code = std::max(0, centre - o_.code_radius);
+                     code <= std::min(Format::kMaxCode, centre + o_.code_radius); ++code) {
+                    SubBlockChoice c;
+                    double qa, q2;
+                    snap(ib, scales[code], s, c.index, c.shift, qa, q2);
+                    c.code = best_code(scales, d, fit.aa, qa, q2, c.error);
+                    if (c.error < best.error) best = c;
                 }
             }
             block.sub[ib] = best;
             block.error += best.error;
         }
         return block;
+    }
+
+    // sum w (a - y)^2 over the block, y the values ggml decodes from `c`
+    // (summed per position in the group, so the sums need not wait on each other).
+    double exact_error(const BlockChoice &c) const {
+        const float d = quant::fp16_to_fp32(c.d);
+        double error[kWidth] = {};
+        for (int ib = 0; ib < kSubBlocks; ++ib) {
+            const float db = c.d ? Format::sub_scale(d, c.sub[ib].code) : 0.0f;
+            for (int g = 0; g < kGroups; ++g) {
+                const int8_t *p = lat_[c.sub[ib].shift[g]]->point(c.sub[ib].index[g]);
+                const int first = ib * kSubBlock + g * kWidth;
+                for (int j = 0; j < kWidth; ++j) {
+                    const double e = in_.a[first + j] - double(db * float(p[j]));
+                    error[j] += in_.w[first + j] * e * e;
+                }
+            }
+        }
+        double total = 0;
+        for (int j = 0; j < kWidth; ++j) total += error[j];
+        return total;
     }
 };
 

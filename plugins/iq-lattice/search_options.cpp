@@ -13,12 +13,12 @@ SearchOptions search_options(gmat_scale_strategy strategy) {
         o.wide_lattice = true;
         return o;
     }
-    // 3 targets and 3 factors 5% apart search 15 scales per sub-block where
-    // 9 targets and 5 factors 2% apart searched 33, with the error ratio to
-    // ggml's within 0.0001: each sub-block's codes within 1 of its own scale
-    // cover what the denser grids added (README.md, "Search").
-    o.targets = 3, o.target_low = 13.0, o.target_high = 16.0, o.refits = 1;
-    o.d_factors = 3, o.d_low = 0.95, o.d_high = 1.05, o.code_radius = 1;
+    // Two trial targets with a refit each, one d, and each sub-block's codes
+    // within 1 of its best snapped again: 7 snaps per sub-block where 3
+    // targets, 3 factors of d and a snap per code took 15, with the error
+    // ratio to ggml's within 0.016 (README.md, "Search").
+    o.targets = 2, o.target_low = 13.0, o.target_high = 16.0, o.refits = 1;
+    o.d_factors = 1, o.d_low = 1.0, o.d_high = 1.0, o.code_radius = 1;
     return o;
 }
 

@@ -16,8 +16,10 @@ struct SearchOptions {
     double target_low = 0, target_high = 0;
     int refits = 0;
     // Block scale d: max sub-block scale / (largest odd code) times `d_factors`
-    // factors over [d_low, d_high]; every candidate is scored exactly at the
-    // stored fp16 value, each sub-block trying codes within `code_radius`.
+    // factors over [d_low, d_high], each scored at the stored fp16 value:
+    // each sub-block takes the best code for its fitted points, then snaps
+    // its groups again at the scales of the codes within `code_radius` of
+    // that one.
     int d_factors = 0;
     double d_low = 0, d_high = 0;
     int code_radius = 0;

@@ -23,20 +23,20 @@ const Lattice &lattice() {
 }
 
 TEST(Lattice, OnGridCombinationIsItsOwnPoint) {
-    const double a[] = {2.1, 4.8, 0.9, 1.6}, w[] = {1, 1, 1, 1};
-    EXPECT_EQ(lattice().nearest(a, w, 1.0, 1.0), 2);
+    const float a[] = {2.1f, 4.8f, 0.9f, 1.6f}, w[] = {1, 1, 1, 1};
+    EXPECT_EQ(lattice().nearest(a, w, 1.0f), 2);
 }
 
 TEST(Lattice, OffGridCombinationTakesTheWeightedNearestCandidate) {
-    const double a[] = {5, 5, 5, 1}, w[] = {1, 1, 1, 1};
-    EXPECT_EQ(lattice().nearest(a, w, 1.0, 1.0), 1); // squared distance 16 from (5,5,5,5), 26 from (2,5,1,2)
+    const float a[] = {5, 5, 5, 1}, w[] = {1, 1, 1, 1};
+    EXPECT_EQ(lattice().nearest(a, w, 1.0f), 1); // squared distance 16 from (5,5,5,5), 26 from (2,5,1,2)
 }
 
 TEST(Lattice, ZeroScaleGivesTheTopLevelForPositiveTargetsAndTheBottomForZero) {
-    const double inf = std::numeric_limits<double>::infinity();
-    const double positive[] = {1e-300, 3, 7, 0.5}, zero[] = {0, 0, 0, 0}, w[] = {1, 1, 1, 1};
-    EXPECT_EQ(lattice().nearest(positive, w, 0.0, inf), 1); // every level the top: (5,5,5,5)
-    EXPECT_EQ(lattice().nearest(zero, w, 0.0, inf), 0);     // 0 * inf is NaN: the bottom, (1,1,1,1)
+    const float inf = std::numeric_limits<float>::infinity();
+    const float positive[] = {1e-38f, 3, 7, 0.5f}, zero[] = {0, 0, 0, 0}, w[] = {1, 1, 1, 1};
+    EXPECT_EQ(lattice().nearest(positive, w, inf), 1); // every level the top: (5,5,5,5)
+    EXPECT_EQ(lattice().nearest(zero, w, inf), 0);     // 0 * inf is NaN: the bottom, (1,1,1,1)
 }
 
 } // namespace

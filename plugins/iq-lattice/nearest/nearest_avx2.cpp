@@ -1,0 +1,196 @@
+// The AVX2 nearest-point kernel (this file alone gets the AVX2 flags; it is
+// reached only after nearest_kernels() checked the CPU): four candidates'
+// scores at once (four of width 8, four of width 4), reduced with the pairwise order of nearest_scalar.cpp.
+#include "../nearest_kernels.hpp"
+
+#include <immintrin.h>
+
+#include <limits>
+
+namespace gmat::iqlattice {
+namespace {
+
+// Level index of each lane, as level_of in nearest_scalar.cpp.
+[[gnu::always_inline]] inline __m256i level_index(const LatticeTable &t, __m256 v) {
+    if (t.inv_step > 0) {
+        __m256 position = _mm256_add_ps(_mm256_mul_ps(_mm256_sub_ps(v, _mm256_set1_ps(t.first)),
+                                                      _mm256_set1_ps(t.inv_step)),
+                                        _mm256_set1_ps(0.5f));
+        position = _mm256_max_ps(position, _mm256_setzero_ps()); // NaN -> 0
+        position = _mm256_min_ps(position, _mm256_set1_ps(float(t.n_levels - 1)));
+        return _mm256_cvttps_epi32(position);
+    }
+    __m256i level = _mm256_setzero_si256();
+    for (int i = 0; i + 1 < t.n_levels; ++i) // a true compare is -1
+        level = _mm256_sub_epi32(level,
+                                 _mm256_castps_si256(_mm256_cmp_ps(v, _mm256_set1_ps(t.midpoints[i]), _CMP_GE_OQ)));
+    return level;
+}
+
+[[gnu::always_inline]] inline int sum_lanes(__m256i v) {
+    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
+    return _mm_cvtsi128_si32(s);
+}
+
+// Eight values of eight candidates (width 8) or two candidates' four (width 4).
+[[gnu::always_inline]] inline __m256 points8(const int8_t *p) {
+    return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i *>(p))));
+}
+[[gnu::always_inline]] inline __m256 points4x2(const int8_t *p0, const int8_t *p1) {
+    int32_t b0, b1;
+    __builtin_memcpy(&b0, p0, 4);
+    __builtin_memcpy(&b1, p1, 4);
+    return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_insert_epi32(_mm_cvtsi32_si128(b0), b1, 1)));
+}
+
+// w p (p - 2t) per lane.
+[[gnu::always_inline]] inline __m256 terms(__m256 w, __m256 p, __m256 two_t) { return _mm256_mul_ps(_mm256_mul_ps(w, p), _mm256_sub_ps(p, two_t)); }
+
+// The least of four scores, NaN counted as +inf, and its first lane.
+[[gnu::always_inline]] inline int first_least(__m128 s, float &least) {
+    s = _mm_blendv_ps(s, _mm_set1_ps(std::numeric_limits<float>::infinity()), _mm_cmpunord_ps(s, s));
+    __m128 m = _mm_min_ps(s, _mm_shuffle_ps(s, s, 0x4E));
+    m = _mm_min_ps(m, _mm_shuffle_ps(m, m, 0xB1));
+    least = _mm_cvtss_f32(m);
+    return __builtin_ctz(unsigned(_mm_movemask_ps(_mm_cmpeq_ps(s, m))));
+}
+
+[[gnu::always_inline]] inline int nearest8(const LatticeTable &t, const float *a, const float *w, float inv, float *score) {
+    const __m256 v = _mm256_mul_ps(_mm256_loadu_ps(a), _mm256_set1_ps(inv));
+    const __m256i place = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(t.place));
+    const int key = sum_lanes(_mm256_mullo_epi32(level_index(t, v), place));
+    const __m256 weights = _mm256_loadu_ps(w), two_t = _mm256_add_ps(v, v);
+    const int32_t first = t.start[key], last = t.start[key + 1];
+    if (last - first == 1) {
+        const int index = t.candidates[first];
+        if (score) {
+            const __m256 x = terms(weights, points8(t.points + index * 8), two_t);
+            const __m256 h = _mm256_hadd_ps(_mm256_hadd_ps(x, x), _mm256_hadd_ps(x, x));
+            *score = _mm_cvtss_f32(_mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1)));
+        }
+        return index;
+    }
+    int best = t.candidates[first];
+    float best_score = std::numeric_limits<float>::infinity();
+    for (int32_t c = first; c < last; c += 4) {
+        __m256 x[4];
+        for (int k = 0; k < 4; ++k) x[k] = terms(weights, points8(t.points + t.candidates[c + k] * 8), two_t);
+        // lanes: candidates 0..3, ((x0 + x1) + (x2 + x3)) | 0..3, ((x4 + x5) + (x6 + x7))
+        const __m256 h = _mm256_hadd_ps(_mm256_hadd_ps(x[0], x[1]), _mm256_hadd_ps(x[2], x[3]));
+        float least;
+        const int lane = first_least(_mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1)), least);
+        if (least < best_score) best_score = least, best = t.candidates[c + lane];
+    }
+    if (score) *score = best_score;
+    return best;
+}
+
+[[gnu::always_inline]] inline int nearest4(const LatticeTable &t, const float *a, const float *w, float inv, float *score) {
+    const __m128 v = _mm_mul_ps(_mm_loadu_ps(a), _mm_set1_ps(inv));
+    const __m256i level = level_index(t, _mm256_castps128_ps256(v)); // lanes 4..7 unused
+    const __m128i placed = _mm_mullo_epi32(_mm256_castsi256_si128(level),
+                                           _mm_loadu_si128(reinterpret_cast<const __m128i *>(t.place)));
+    __m128i s = _mm_add_epi32(placed, _mm_shuffle_epi32(placed, 0x4E));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
+    const int key = _mm_cvtsi128_si32(s);
+    const __m128 weights4 = _mm_loadu_ps(w), two_t4 = _mm_add_ps(v, v);
+    const int32_t first = t.start[key], last = t.start[key + 1];
+    if (last - first == 1) {
+        const int index = t.candidates[first];
+        if (score) {
+            int32_t bytes;
+            __builtin_memcpy(&bytes, t.points + index * 4, 4);
+            const __m128 p = _mm_cvtepi32_ps(_mm_cvtepi8_epi32(_mm_cvtsi32_si128(bytes)));
+            const __m128 x = _mm_mul_ps(_mm_mul_ps(weights4, p), _mm_sub_ps(p, two_t4));
+            const __m128 h = _mm_hadd_ps(x, x);
+            *score = _mm_cvtss_f32(_mm_hadd_ps(h, h));
+        }
+        return index;
+    }
+    const __m256 weights = _mm256_set_m128(weights4, weights4), two_t = _mm256_set_m128(two_t4, two_t4);
+    const __m256i candidate_order = _mm256_setr_epi32(0, 4, 1, 5, 0, 0, 0, 0);
+    int best = t.candidates[first];
+    float best_score = std::numeric_limits<float>::infinity();
+    for (int32_t c = first; c < last; c += 4) {
+        const __m256 x0 = terms(weights, points4x2(t.points + t.candidates[c] * 4, t.points + t.candidates[c + 1] * 4), two_t);
+        const __m256 x1 = terms(weights, points4x2(t.points + t.candidates[c + 2] * 4, t.points + t.candidates[c + 3] * 4), two_t);
+        // lanes: candidates 0, 2, 0, 2 | 1, 3, 1, 3, each (x0 + x1) + (x2 + x3)
+        const __m256 h = _mm256_hadd_ps(_mm256_hadd_ps(x0, x1), _mm256_hadd_ps(x0, x1));
+        float least;
+        const int lane = first_least(_mm256_castps256_ps128(_mm256_permutevar8x32_ps(h, candidate_order)), least);
+        if (least < best_score) best_score = least, best = t.candidates[c + lane];
+    }
+    if (score) *score = best_score;
+    return best;
+}
+
+int nearest(const LatticeTable &t, const float *a, const float *w, float inv, float *score) {
+    return t.width == 8 ? nearest8(t, a, w, inv, score) : nearest4(t, a, w, inv, score);
+}
+
+// Each group's point on the table that scores lower (or the only table).
+template <class Nearest>
+[[gnu::always_inline]] inline int choose(const LatticeTable *const *tables, int n_tables, const float *a, const float *w, float inv, Nearest nearest,
+           int &chosen) {
+    chosen = 0;
+    if (n_tables == 1) return nearest(*tables[0], a, w, inv, nullptr);
+    float s0, s1;
+    const int i0 = nearest(*tables[0], a, w, inv, &s0), i1 = nearest(*tables[1], a, w, inv, &s1);
+    chosen = s1 < s0 ? 1 : 0;
+    return chosen ? i1 : i0;
+}
+
+SnapSums snap8(const LatticeTable *const *tables, int n_tables, const float *a, const float *w, float inv, int n_groups,
+               uint16_t *index, uint8_t *shift) {
+    __m256 qa = _mm256_setzero_ps(), q2 = _mm256_setzero_ps();
+    for (int g = 0; g < n_groups; ++g) {
+        const float *ag = a + g * 8, *wg = w + g * 8;
+        int chosen;
+        const int idx = choose(tables, n_tables, ag, wg, inv, [](const LatticeTable &t, const float *a, const float *w, float inv, float *score) { return nearest8(t, a, w, inv, score); }, chosen);
+        index[g] = uint16_t(idx);
+        shift[g] = uint8_t(chosen);
+        const __m256 p = points8(tables[chosen]->points + idx * 8);
+        const __m256 wp = _mm256_mul_ps(_mm256_loadu_ps(wg), p);
+        qa = _mm256_add_ps(qa, _mm256_mul_ps(wp, _mm256_loadu_ps(ag)));
+        q2 = _mm256_add_ps(q2, _mm256_mul_ps(wp, p));
+    }
+    // lanes ((0 + 1) + (2 + 3)) + ((4 + 5) + (6 + 7)) of each
+    const __m256 h = _mm256_hadd_ps(_mm256_hadd_ps(qa, q2), _mm256_hadd_ps(qa, q2));
+    const __m128 s = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
+    return {_mm_cvtss_f32(s), _mm_cvtss_f32(_mm_shuffle_ps(s, s, 1))};
+}
+
+SnapSums snap4(const LatticeTable *const *tables, int n_tables, const float *a, const float *w, float inv, int n_groups,
+               uint16_t *index, uint8_t *shift) {
+    __m128 qa = _mm_setzero_ps(), q2 = _mm_setzero_ps();
+    for (int g = 0; g < n_groups; ++g) {
+        const float *ag = a + g * 4, *wg = w + g * 4;
+        int chosen;
+        const int idx = choose(tables, n_tables, ag, wg, inv, [](const LatticeTable &t, const float *a, const float *w, float inv, float *score) { return nearest4(t, a, w, inv, score); }, chosen);
+        index[g] = uint16_t(idx);
+        shift[g] = uint8_t(chosen);
+        int32_t bytes;
+        __builtin_memcpy(&bytes, tables[chosen]->points + idx * 4, 4);
+        const __m128 p = _mm_cvtepi32_ps(_mm_cvtepi8_epi32(_mm_cvtsi32_si128(bytes)));
+        const __m128 wp = _mm_mul_ps(_mm_loadu_ps(wg), p);
+        qa = _mm_add_ps(qa, _mm_mul_ps(wp, _mm_loadu_ps(ag)));
+        q2 = _mm_add_ps(q2, _mm_mul_ps(wp, p));
+    }
+    // (0 + 1) + (2 + 3) of each
+    const __m128 h = _mm_hadd_ps(_mm_hadd_ps(qa, q2), _mm_hadd_ps(qa, q2));
+    return {_mm_cvtss_f32(h), _mm_cvtss_f32(_mm_shuffle_ps(h, h, 1))};
+}
+
+SnapSums snap(const LatticeTable *const *tables, int n_tables, const float *a, const float *w, float inv, int n_groups,
+              uint16_t *index, uint8_t *shift) {
+    return tables[0]->width == 8 ? snap8(tables, n_tables, a, w, inv, n_groups, index, shift)
+                                 : snap4(tables, n_tables, a, w, inv, n_groups, index, shift);
+}
+
+} // namespace
+
+const NearestKernels avx2::kernels = {"avx2", &nearest, &snap};
+
+} // namespace gmat::iqlattice

@@ -1,0 +1,59 @@
+// The nearest-point kernels behind Lattice::nearest, compiled once per SIMD
+// backend (nearest/nearest_scalar.cpp, nearest/nearest_avx2.cpp): plain data
+// and function pointers only, so nothing inline is shared with the AVX2
+// translation unit. Both compute every float in the same order (a
+// candidate's score sums its terms pairwise: ((x0 + x1) + (x2 + x3)) +
+// ((x4 + x5) + (x6 + x7))) and break ties towards the earlier candidate, so
+// they return the same index and score.
+#pragma once
+
+#include <gmat_quant/cpu_features.hpp>
+
+#include <cstdint>
+
+namespace gmat::iqlattice {
+
+struct LatticeTable {
+    int width = 0;               // 4 or 8 values per point
+    int n_levels = 0;            // 2..8
+    const int8_t *points = nullptr;      // size * width level values
+    const int32_t *start = nullptr;      // n_levels^width + 1 offsets into candidates
+    const uint16_t *candidates = nullptr; // one grid point (on the grid) or a multiple of 4
+    int32_t place[8] = {};       // key weight of position j: n_levels^j
+    float midpoints[7] = {};     // between consecutive levels (uneven levels)
+    float first = 0, inv_step = 0; // inv_step > 0: levels first + k / inv_step
+};
+
+// The grid index p minimising sum w (a * inv - p)^2 over one group's values;
+// with `score`, also sum w p (p - 2 a inv).
+using NearestFn = int (*)(const LatticeTable &table, const float *a, const float *w, float inv, float *score);
+
+// sum w p a and sum w p^2 over the points a snap chose.
+struct SnapSums {
+    float qa = 0, q2 = 0;
+};
+
+// Snaps n_groups consecutive groups of a, w (width values each) at scale 1 /
+// inv: each group's nearest point on tables[0] or, with two tables (of one
+// width), on the one whose point scores lower (shift 1 only when strictly
+// lower). Sums run lane by lane (value j of every group) and then pairwise.
+using SnapFn = SnapSums (*)(const LatticeTable *const *tables, int n_tables, const float *a, const float *w,
+                            float inv, int n_groups, uint16_t *index, uint8_t *shift);
+
+struct NearestKernels {
+    const char *isa;
+    NearestFn nearest;
+    SnapFn snap;
+};
+
+namespace scalar {
+extern const NearestKernels kernels;
+}
+namespace avx2 {
+extern const NearestKernels kernels; // GMAT_QUANT_HAVE_AVX2 only
+}
+
+// The kernels for `level` (scalar when this build or CPU has no AVX2).
+const NearestKernels &nearest_kernels(quant::SimdLevel level);
+
+} // namespace gmat::iqlattice

@@ -1,0 +1,97 @@
+// The AVX2 and portable nearest-point kernels give the same index, score and
+// snap sums bit for bit on ggml's grids (so an export's bytes do not depend
+// on the machine), and both find the exact nearest point of the candidates
+// a brute-force scan over the whole grid ranks first when the combination is
+// on the grid.
+#include "iq1_format.hpp"
+#include "iq2_format.hpp"
+#include "iq2s_format.hpp"
+#include "iq3s_format.hpp"
+#include "iq3xxs_format.hpp"
+#include "lattice.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <random>
+
+namespace gmat::iqlattice {
+namespace {
+
+struct Grid {
+    const char *name;
+    const Lattice &(*lattice)();
+};
+
+const Lattice &iq3s() {
+    static constexpr int kLevels[8] = {1, 3, 5, 7, 9, 11, 13, 15};
+    static const Lattice l(&kIq3sGrid[0][0], kIq3sGridSize, 4, kLevels, 8, 8);
+    return l;
+}
+const Lattice &iq3xxs() {
+    static constexpr int kLevels[8] = {4, 12, 20, 28, 36, 44, 52, 62};
+    static const Lattice l(&kIq3xxsGrid[0][0], kIq3xxsGridSize, 4, kLevels, 8, 16);
+    return l;
+}
+const Lattice &iq2s() {
+    static const Lattice l(&kIq2sGrid[0][0], kIq2sGridSize, 8, kIq2Levels, 3, 8);
+    return l;
+}
+const Lattice &iq1_minus() { return Iq1Scale::lattice(false, 1); }
+
+const Grid kGrids[] = {{"iq3_s", &iq3s}, {"iq3_xxs_wide", &iq3xxs}, {"iq2_s", &iq2s}, {"iq1_minus", &iq1_minus}};
+
+class NearestKernelsTest : public ::testing::TestWithParam<Grid> {};
+
+TEST_P(NearestKernelsTest, ScalarAndAvx2AgreeBitForBit) {
+    if (quant::supported_simd_level() != quant::SimdLevel::avx2) GTEST_SKIP() << "this CPU has no AVX2";
+    const LatticeTable &table = GetParam().lattice().table();
+    const ::gmat::iqlattice::NearestKernels &scalar_k = nearest_kernels(quant::SimdLevel::scalar);
+    const ::gmat::iqlattice::NearestKernels &avx2_k = nearest_kernels(quant::SimdLevel::avx2);
+    ASSERT_STREQ(avx2_k.isa, "avx2");
+    std::mt19937 rng(7);
+    std::student_t_distribution<float> t(4.0f);
+    std::lognormal_distribution<float> importance(0.0f, 1.5f);
+    std::uniform_real_distribution<float> scale(0.02f, 0.3f);
+    const int width = table.width, groups = 32 / width;
+    for (int trial = 0; trial < 4000; ++trial) {
+        float a[32], w[32]; // signed targets, as iq1's and the parity-flipped values of the others
+        for (int i = 0; i < 32; ++i) a[i] = t(rng), w[i] = trial % 5 == 0 ? 1.0f : importance(rng);
+        const float inv = 1 / scale(rng);
+        for (int g = 0; g < groups; ++g) {
+            float s1 = 0, s2 = 0;
+            const int i1 = scalar_k.nearest(table, a + g * width, w + g * width, inv, &s1);
+            const int i2 = avx2_k.nearest(table, a + g * width, w + g * width, inv, &s2);
+            ASSERT_EQ(i1, i2) << "trial " << trial << " group " << g;
+            ASSERT_EQ(std::memcmp(&s1, &s2, sizeof s1), 0) << "trial " << trial << ": " << s1 << " vs " << s2;
+        }
+        const LatticeTable *tables[2] = {&table, &table};
+        uint16_t idx1[8], idx2[8];
+        uint8_t sh1[8], sh2[8];
+        const SnapSums r1 = scalar_k.snap(tables, 1 + trial % 2, a, w, inv, groups, idx1, sh1);
+        const SnapSums r2 = avx2_k.snap(tables, 1 + trial % 2, a, w, inv, groups, idx2, sh2);
+        ASSERT_EQ(std::memcmp(idx1, idx2, groups * sizeof idx1[0]), 0) << "trial " << trial;
+        ASSERT_EQ(std::memcmp(sh1, sh2, size_t(groups)), 0) << "trial " << trial;
+        ASSERT_EQ(std::memcmp(&r1, &r2, sizeof r1), 0) << "trial " << trial << ": " << r1.qa << " vs " << r2.qa;
+    }
+}
+
+// On-grid combinations: the point whose levels each value rounds to, whatever the weights.
+TEST_P(NearestKernelsTest, OnGridPointsAreTheirOwnNearest) {
+    const Lattice &lattice = GetParam().lattice();
+    const LatticeTable &table = lattice.table();
+    std::mt19937 rng(11);
+    std::uniform_real_distribution<float> jitter(-0.2f, 0.2f), weight(0.1f, 4.0f);
+    for (int index = 0; index < 256; ++index) {
+        float a[8], w[8];
+        for (int j = 0; j < table.width; ++j) a[j] = float(lattice.point(index)[j]) + jitter(rng), w[j] = weight(rng);
+        EXPECT_EQ(lattice.nearest(a, w, 1.0f), index) << GetParam().name << " point " << index;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Grids, NearestKernelsTest, ::testing::ValuesIn(kGrids),
+                         [](const ::testing::TestParamInfo<Grid> &info) { return std::string(info.param.name); });
+
+} // namespace
+} // namespace gmat::iqlattice
