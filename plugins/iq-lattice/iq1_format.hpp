@@ -18,6 +18,7 @@ struct Iq1Scale {
     static constexpr bool kSigned = true;
     static constexpr double kSigmaFactor = 2.0; // ggml's iq1 searches: sigma2 = twice the mean square
     static constexpr int kMaxCode = 7;
+    static constexpr int kCodeRadius = 0;
     static constexpr double top_multiplier = (2 * kMaxCode + 1) / 8.0;
     static constexpr double grid_unit = 8.0 / 15; // level +-1 (8 eighths) at the search's nominal target 15
     static float sub_scale(float d, int code) { return d * float(2 * code + 1) * 0.125f; }

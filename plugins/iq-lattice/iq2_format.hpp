@@ -15,6 +15,7 @@ struct Iq2Scale {
     static constexpr int kShifts = 1;
     static constexpr bool kSigned = false, kShiftPerGroup = false;
     static constexpr int kMaxCode = kIq2MaxCode;
+    static constexpr int kCodeRadius = 0;
     static constexpr double top_multiplier = (0.5 + kIq2MaxCode) * 0.25;
     static constexpr double grid_unit = 43.0 / 15; // the top level at the search's nominal target 15
     static float sub_scale(float d, int code) { return d * (0.5f + float(code)) * 0.25f; }

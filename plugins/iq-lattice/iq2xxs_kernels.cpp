@@ -16,6 +16,7 @@ constexpr int kSubBlock = 32, kSubBlocks = 8, kGroups = 4;
 struct Iq2xxsFormat : Iq2Scale {
     static constexpr int kScaleValues = kSubBlock;
     static constexpr double kSigmaFactor = 1.0; // ggml's iq2_xxs search: sigma2 = mean square
+    static constexpr int kCodeRadius = 1; // 0: 0.980 of ggml's error on tests/iq-lattice's t(4) matrix
     static const Lattice &lattice(bool wide, int /*shift*/) {
         static const Lattice standard(&kIq2xxsGrid[0][0], kIq2xxsGridSize, kWidth, kIq2Levels, 3, 8);
         static const Lattice trellis(&kIq2xxsGrid[0][0], kIq2xxsGridSize, kWidth, kIq2Levels, 3, 16);

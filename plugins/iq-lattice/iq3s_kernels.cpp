@@ -16,6 +16,7 @@ struct Iq3sFormat {
     static constexpr int kWidth = kGroup, kScaleValues = kSubBlock, kShifts = 1;
     static constexpr bool kSigned = false, kShiftPerGroup = false;
     static constexpr double kSigmaFactor = 2.0;
+    static constexpr int kCodeRadius = 0;
     static constexpr int kMaxCode = kIq3sMaxCode;
     static constexpr double top_multiplier = 2 * kIq3sMaxCode + 1;
     static constexpr double grid_unit = 1.0; // grid values are 1, 3, ..., 15

@@ -68,8 +68,8 @@ void Lattice::build(const int *levels, int n_levels, int size, int neighbours) {
             return distance[size_t(a)] != distance[size_t(b)] ? distance[size_t(a)] < distance[size_t(b)] : a < b;
         });
         for (int n = 0; n < kept; ++n) candidates_.push_back(uint16_t(order[size_t(n)]));
-        // The kernels score 4 at a time; repeating the first changes no answer (ties keep the earlier).
-        for (int n = kept; n % 4 != 0; ++n) candidates_.push_back(uint16_t(order[0]));
+        // The kernels score 8 at a time; repeating the first changes no answer (ties keep the earlier).
+        for (int n = kept; n % 8 != 0; ++n) candidates_.push_back(uint16_t(order[0]));
     }
     start_[size_t(keys)] = int32_t(candidates_.size());
     table_.points = points_.data();

@@ -13,6 +13,8 @@
 //   kShiftPerGroup                 the lattice is chosen per group of kWidth values (iq1_m) rather
 //                                  than per sub-block (iq1_s)
 //   kMaxCode                       largest sub-block scale code
+//   kCodeRadius                    standard snaps each sub-block again at the scales of the codes
+//                                  within this of its best (0: that code's alone)
 //   float sub_scale(float d, int c)  the decoder's float operations for d and code c
 //   double code_of(double s, double d)  the code (unrounded) whose scale is s
 //   double top_multiplier          sub_scale(d, kMaxCode) / d
@@ -201,23 +203,31 @@ private:
         }
         if (max == 0) return best;
         double best_score = -1;
-        Fit trial;
         for (int shift = 0; shift < kSubBlockShifts; ++shift) {
+            // This lattice's trial targets, then its best trial's points at
+            // their least-squares scale while that helps (refitting every
+            // trial gained little for its snaps).
+            Fit lattice_best, trial;
+            double lattice_score = -1;
+            const auto keep_if_better = [&] { // trial, when its least-squares score is the best on this lattice
+                if (!(trial.q2 > 0) || !(trial.qa > 0)) return false;
+                const double score = trial.qa * trial.qa / trial.q2;
+                if (!(score > lattice_score)) return false;
+                lattice_score = score;
+                trial.scale = trial.qa / trial.q2, trial.shift = shift, trial.aa = best.aa;
+                lattice_best = trial;
+                return true;
+            };
             for (int t = 0; t < o_.targets; ++t) {
                 const double target = target_low_ + (target_high_ - target_low_) * t / std::max(1, o_.targets - 1);
-                double scale = max / (target * Format::grid_unit);
-                for (int refit = 0; refit <= o_.refits; ++refit) {
-                    snap(ib, scale, shift, trial.index, trial.shifts, trial.qa, trial.q2);
-                    if (!(trial.q2 > 0) || !(trial.qa > 0)) break;
-                    const double score = trial.qa * trial.qa / trial.q2;
-                    if (score > best_score) {
-                        best_score = score;
-                        trial.scale = trial.qa / trial.q2, trial.shift = shift, trial.aa = best.aa;
-                        best = trial;
-                    }
-                    scale = trial.qa / trial.q2;
-                }
+                snap(ib, max / (target * Format::grid_unit), shift, trial.index, trial.shifts, trial.qa, trial.q2);
+                keep_if_better();
             }
+            for (int refit = 0; refit < o_.refits && lattice_score > 0; ++refit) {
+                snap(ib, lattice_best.scale, shift, trial.index, trial.shifts, trial.qa, trial.q2);
+                if (!keep_if_better()) break;
+            }
+            if (lattice_score > best_score) best_score = lattice_score, best = lattice_best;
         }
         return best;
     }
@@ -294,8 +304,8 @@ private:
 // The standard search, and for trellis the better of it and the wider one, block by block.
 template <class Format>
 BlockChoice search_block(const BlockInput &in, gmat_scale_strategy strategy) {
-    static const SearchOptions standard = search_options(GMAT_SCALE_STANDARD);
-    static const SearchOptions trellis = search_options(GMAT_SCALE_TRELLIS);
+    static const SearchOptions standard = search_options(GMAT_SCALE_STANDARD, Format::kCodeRadius);
+    static const SearchOptions trellis = search_options(GMAT_SCALE_TRELLIS, Format::kCodeRadius);
     BlockChoice best = LatticeSearch<Format>(in, standard).run();
     if (strategy == GMAT_SCALE_TRELLIS) {
         const BlockChoice more = LatticeSearch<Format>(in, trellis).run();

@@ -18,7 +18,7 @@ struct LatticeTable {
     int n_levels = 0;            // 2..8
     const int8_t *points = nullptr;      // size * width level values
     const int32_t *start = nullptr;      // n_levels^width + 1 offsets into candidates
-    const uint16_t *candidates = nullptr; // one grid point (on the grid) or a multiple of 4
+    const uint16_t *candidates = nullptr; // one grid point (on the grid) or a multiple of 8
     int32_t place[8] = {};       // key weight of position j: n_levels^j
     float midpoints[7] = {};     // between consecutive levels (uneven levels)
     float first = 0, inv_step = 0; // inv_step > 0: levels first + k / inv_step

@@ -5,7 +5,7 @@
 
 namespace gmat::iqlattice {
 
-SearchOptions search_options(gmat_scale_strategy strategy) {
+SearchOptions search_options(gmat_scale_strategy strategy, int code_radius) {
     SearchOptions o;
     if (strategy == GMAT_SCALE_TRELLIS) {
         o.targets = 17, o.target_low = 11.5, o.target_high = 18.5, o.refits = 1;
@@ -13,12 +13,13 @@ SearchOptions search_options(gmat_scale_strategy strategy) {
         o.wide_lattice = true;
         return o;
     }
-    // Two trial targets with a refit each, one d, and each sub-block's codes
-    // within 1 of its best snapped again: 7 snaps per sub-block where 3
-    // targets, 3 factors of d and a snap per code took 15, with the error
-    // ratio to ggml's within 0.016 (README.md, "Search").
+    // Two trial targets and a refit of the better (per lattice), one d, and
+    // each sub-block snapped again at its best code's scale (and, with the
+    // format's code_radius 1, its neighbours'): 4 or 6 snaps per sub-block
+    // where 3 targets with a refit each, 3 factors of d and 3 codes took 15
+    // (README.md, "Search").
     o.targets = 2, o.target_low = 13.0, o.target_high = 16.0, o.refits = 1;
-    o.d_factors = 1, o.d_low = 1.0, o.d_high = 1.0, o.code_radius = 1;
+    o.d_factors = 1, o.d_low = 1.0, o.d_high = 1.0, o.code_radius = code_radius;
     return o;
 }
 

@@ -10,8 +10,8 @@ namespace gmat::iqlattice {
 
 struct SearchOptions {
     // Sub-block scales: the largest magnitude maps to `targets` grid values
-    // spread over [target_low, target_high], each followed by `refits`
-    // least-squares refits; the best least-squares score wins.
+    // spread over [target_low, target_high]; the best least-squares score on
+    // each lattice gets up to `refits` least-squares refits; the best wins.
     int targets = 0;
     double target_low = 0, target_high = 0;
     int refits = 0;
@@ -26,7 +26,8 @@ struct SearchOptions {
     bool wide_lattice = false; // more off-grid candidates per group
 };
 
-SearchOptions search_options(gmat_scale_strategy strategy);
+// code_radius: the format's for `standard` (trellis tries 2).
+SearchOptions search_options(gmat_scale_strategy strategy, int code_radius);
 
 // Throws sdk::Error naming the type for an unknown strategy, a bad
 // trellis_lambda or an importance weight that is negative or not finite.

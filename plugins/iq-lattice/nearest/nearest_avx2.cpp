@@ -1,6 +1,6 @@
 // The AVX2 nearest-point kernel (this file alone gets the AVX2 flags; it is
-// reached only after nearest_kernels() checked the CPU): four candidates'
-// scores at once (four of width 8, four of width 4), reduced with the pairwise order of nearest_scalar.cpp.
+// reached only after nearest_kernels() checked the CPU): eight candidates'
+// scores at once, reduced with the pairwise order of nearest_scalar.cpp.
 #include "../nearest_kernels.hpp"
 
 #include <immintrin.h>
@@ -48,13 +48,14 @@ namespace {
 // w p (p - 2t) per lane.
 [[gnu::always_inline]] inline __m256 terms(__m256 w, __m256 p, __m256 two_t) { return _mm256_mul_ps(_mm256_mul_ps(w, p), _mm256_sub_ps(p, two_t)); }
 
-// The least of four scores, NaN counted as +inf, and its first lane.
-[[gnu::always_inline]] inline int first_least(__m128 s, float &least) {
-    s = _mm_blendv_ps(s, _mm_set1_ps(std::numeric_limits<float>::infinity()), _mm_cmpunord_ps(s, s));
-    __m128 m = _mm_min_ps(s, _mm_shuffle_ps(s, s, 0x4E));
-    m = _mm_min_ps(m, _mm_shuffle_ps(m, m, 0xB1));
-    least = _mm_cvtss_f32(m);
-    return __builtin_ctz(unsigned(_mm_movemask_ps(_mm_cmpeq_ps(s, m))));
+// The least of eight scores, NaN counted as +inf, and its first lane.
+[[gnu::always_inline]] inline int first_least(__m256 s, float &least) {
+    s = _mm256_blendv_ps(s, _mm256_set1_ps(std::numeric_limits<float>::infinity()), _mm256_cmp_ps(s, s, _CMP_UNORD_Q));
+    __m256 m = _mm256_min_ps(s, _mm256_permute2f128_ps(s, s, 1));
+    m = _mm256_min_ps(m, _mm256_shuffle_ps(m, m, 0x4E));
+    m = _mm256_min_ps(m, _mm256_shuffle_ps(m, m, 0xB1));
+    least = _mm256_cvtss_f32(m);
+    return __builtin_ctz(unsigned(_mm256_movemask_ps(_mm256_cmp_ps(s, m, _CMP_EQ_OQ))));
 }
 
 [[gnu::always_inline]] inline int nearest8(const LatticeTable &t, const float *a, const float *w, float inv, float *score) {
@@ -74,13 +75,16 @@ namespace {
     }
     int best = t.candidates[first];
     float best_score = std::numeric_limits<float>::infinity();
-    for (int32_t c = first; c < last; c += 4) {
-        __m256 x[4];
-        for (int k = 0; k < 4; ++k) x[k] = terms(weights, points8(t.points + t.candidates[c + k] * 8), two_t);
-        // lanes: candidates 0..3, ((x0 + x1) + (x2 + x3)) | 0..3, ((x4 + x5) + (x6 + x7))
-        const __m256 h = _mm256_hadd_ps(_mm256_hadd_ps(x[0], x[1]), _mm256_hadd_ps(x[2], x[3]));
+    for (int32_t c = first; c < last; c += 8) {
+        __m256 x[8];
+        for (int k = 0; k < 8; ++k) x[k] = terms(weights, points8(t.points + t.candidates[c + k] * 8), two_t);
+        // lanes: candidates 0..3, ((x0 + x1) + (x2 + x3)) | 0..3, ((x4 + x5) + (x6 + x7)); then 4..7
+        const __m256 q0123 = _mm256_hadd_ps(_mm256_hadd_ps(x[0], x[1]), _mm256_hadd_ps(x[2], x[3]));
+        const __m256 q4567 = _mm256_hadd_ps(_mm256_hadd_ps(x[4], x[5]), _mm256_hadd_ps(x[6], x[7]));
+        const __m256 sums = _mm256_add_ps(_mm256_permute2f128_ps(q0123, q4567, 0x20),
+                                          _mm256_permute2f128_ps(q0123, q4567, 0x31));
         float least;
-        const int lane = first_least(_mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1)), least);
+        const int lane = first_least(sums, least);
         if (least < best_score) best_score = least, best = t.candidates[c + lane];
     }
     if (score) *score = best_score;
@@ -110,16 +114,19 @@ namespace {
         return index;
     }
     const __m256 weights = _mm256_set_m128(weights4, weights4), two_t = _mm256_set_m128(two_t4, two_t4);
-    const __m256i candidate_order = _mm256_setr_epi32(0, 4, 1, 5, 0, 0, 0, 0);
+    const __m256i candidate_order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
     int best = t.candidates[first];
     float best_score = std::numeric_limits<float>::infinity();
-    for (int32_t c = first; c < last; c += 4) {
-        const __m256 x0 = terms(weights, points4x2(t.points + t.candidates[c] * 4, t.points + t.candidates[c + 1] * 4), two_t);
-        const __m256 x1 = terms(weights, points4x2(t.points + t.candidates[c + 2] * 4, t.points + t.candidates[c + 3] * 4), two_t);
-        // lanes: candidates 0, 2, 0, 2 | 1, 3, 1, 3, each (x0 + x1) + (x2 + x3)
-        const __m256 h = _mm256_hadd_ps(_mm256_hadd_ps(x0, x1), _mm256_hadd_ps(x0, x1));
+    for (int32_t c = first; c < last; c += 8) {
+        __m256 x[4];
+        for (int k = 0; k < 4; ++k)
+            x[k] = terms(weights,
+                         points4x2(t.points + t.candidates[c + 2 * k] * 4, t.points + t.candidates[c + 2 * k + 1] * 4),
+                         two_t);
+        // lanes: candidates 0, 2, 4, 6 | 1, 3, 5, 7, each (x0 + x1) + (x2 + x3)
+        const __m256 h = _mm256_hadd_ps(_mm256_hadd_ps(x[0], x[1]), _mm256_hadd_ps(x[2], x[3]));
         float least;
-        const int lane = first_least(_mm256_castps256_ps128(_mm256_permutevar8x32_ps(h, candidate_order)), least);
+        const int lane = first_least(_mm256_permutevar8x32_ps(h, candidate_order), least);
         if (least < best_score) best_score = least, best = t.candidates[c + lane];
     }
     if (score) *score = best_score;
