@@ -4,14 +4,21 @@
 
 namespace gmat::iqlattice {
 
-const Lattice &Iq1Scale::lattice(bool wide, int shift) {
-    static constexpr int kPlus[3] = {-7, 1, 9}, kMinus[3] = {-9, -1, 7};
-    static const Lattice lattices[2][2] = {
-        {Lattice(&kIq1sGrid[0][0], kIq1sGridSize, kWidth, 8, 1, kPlus, 3, 8),
-         Lattice(&kIq1sGrid[0][0], kIq1sGridSize, kWidth, 8, -1, kMinus, 3, 8)},
-        {Lattice(&kIq1sGrid[0][0], kIq1sGridSize, kWidth, 8, 1, kPlus, 3, 16),
-         Lattice(&kIq1sGrid[0][0], kIq1sGridSize, kWidth, 8, -1, kMinus, 3, 16)}};
-    return lattices[wide ? 1 : 0][shift];
+namespace {
+
+constexpr int kPlus[3] = {-7, 1, 9}, kMinus[3] = {-9, -1, 7};
+
+// Built on first use, so a standard search never builds the trellis lists.
+template <int kNeighbours>
+const Lattice &shifted(int shift) {
+    static const Lattice lattices[2] = {
+        Lattice(&kIq1sGrid[0][0], kIq1sGridSize, Iq1Scale::kWidth, 8, 1, kPlus, 3, kNeighbours),
+        Lattice(&kIq1sGrid[0][0], kIq1sGridSize, Iq1Scale::kWidth, 8, -1, kMinus, 3, kNeighbours)};
+    return lattices[shift];
 }
+
+} // namespace
+
+const Lattice &Iq1Scale::lattice(bool wide, int shift) { return wide ? shifted<16>(shift) : shifted<8>(shift); }
 
 } // namespace gmat::iqlattice
