@@ -2,8 +2,9 @@
 // kScaleValues values (one scale code each) in groups of kWidth grid values
 // (iq3_s, iq3_xxs: 32 and 4; iq2_xxs: 32 and 8; iq2_xs, iq2_s: 16 and 8;
 // iq1_s: 32 and 8; iq1_m: 16 and 8); sub-block scales by least squares over
-// trial targets, then the block scale d and each sub-block's code scored
-// exactly at the values ggml decodes (README.md).
+// trial targets, then the block scale d, each sub-block's code at the stored
+// scales and its points snapped again there; the block's error is exact at
+// the values ggml decodes (README.md).
 //
 // A Format provides:
 //   kWidth, kScaleValues           values per grid point, values per scale code

@@ -74,5 +74,5 @@ const QuantKernel LatticeKernels::table[count] = {
 } // namespace
 
 GMAT_QUANT_PLUGIN("iq-lattice", "1.0.0",
-                  "ggml low-bit lattice i-quants: iq3_s, iq3_xxs, iq2_s, iq2_xs, iq2_xxs, iq1_s, iq1_m (importance-aware; standard and trellis searches)",
+                  "ggml low-bit lattice i-quants: iq3_s, iq3_xxs, iq2_s, iq2_xs, iq2_xxs, iq1_s, iq1_m (AVX2 when available; importance-aware; standard and trellis searches)",
                   LatticeKernels, nullptr)
