@@ -26,7 +26,6 @@ public:
     Lattice(const Lattice &) = delete; // table_ points into this object's vectors
     Lattice &operator=(const Lattice &) = delete;
 
-    int width() const { return table_.width; }
     const LatticeTable &table() const { return table_; }
     const int8_t *point(int index) const { return points_.data() + index * table_.width; }
 

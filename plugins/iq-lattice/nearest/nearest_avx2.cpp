@@ -34,7 +34,7 @@ namespace {
     return _mm_cvtsi128_si32(s);
 }
 
-// Eight values of eight candidates (width 8) or two candidates' four (width 4).
+// A point's values as floats: eight (width 8), four, or two points' four side by side (width 4).
 [[gnu::always_inline]] inline __m256 points8(const int8_t *p) {
     return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i *>(p))));
 }
@@ -44,9 +44,16 @@ namespace {
     __builtin_memcpy(&b1, p1, 4);
     return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_insert_epi32(_mm_cvtsi32_si128(b0), b1, 1)));
 }
+[[gnu::always_inline]] inline __m128 points4(const int8_t *p) {
+    int32_t bytes;
+    __builtin_memcpy(&bytes, p, 4);
+    return _mm_cvtepi32_ps(_mm_cvtepi8_epi32(_mm_cvtsi32_si128(bytes)));
+}
 
 // w p (p - 2t) per lane.
-[[gnu::always_inline]] inline __m256 terms(__m256 w, __m256 p, __m256 two_t) { return _mm256_mul_ps(_mm256_mul_ps(w, p), _mm256_sub_ps(p, two_t)); }
+[[gnu::always_inline]] inline __m256 terms(__m256 w, __m256 p, __m256 two_t) {
+    return _mm256_mul_ps(_mm256_mul_ps(w, p), _mm256_sub_ps(p, two_t));
+}
 
 // The least of eight scores, NaN counted as +inf, and its first lane.
 [[gnu::always_inline]] inline int first_least(__m256 s, float &least) {
@@ -58,7 +65,8 @@ namespace {
     return __builtin_ctz(unsigned(_mm256_movemask_ps(_mm256_cmp_ps(s, m, _CMP_EQ_OQ))));
 }
 
-[[gnu::always_inline]] inline int nearest8(const LatticeTable &t, const float *a, const float *w, float inv, float *score) {
+[[gnu::always_inline]] inline int nearest8(const LatticeTable &t, const float *a, const float *w, float inv,
+                                          float *score) {
     const __m256 v = _mm256_mul_ps(_mm256_loadu_ps(a), _mm256_set1_ps(inv));
     const __m256i place = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(t.place));
     const int key = sum_lanes(_mm256_mullo_epi32(level_index(t, v), place));
@@ -91,7 +99,8 @@ namespace {
     return best;
 }
 
-[[gnu::always_inline]] inline int nearest4(const LatticeTable &t, const float *a, const float *w, float inv, float *score) {
+[[gnu::always_inline]] inline int nearest4(const LatticeTable &t, const float *a, const float *w, float inv,
+                                          float *score) {
     const __m128 v = _mm_mul_ps(_mm_loadu_ps(a), _mm_set1_ps(inv));
     const __m256i level = level_index(t, _mm256_castps128_ps256(v)); // lanes 4..7 unused
     const __m128i placed = _mm_mullo_epi32(_mm256_castsi256_si128(level),
@@ -104,9 +113,7 @@ namespace {
     if (last - first == 1) {
         const int index = t.candidates[first];
         if (score) {
-            int32_t bytes;
-            __builtin_memcpy(&bytes, t.points + index * 4, 4);
-            const __m128 p = _mm_cvtepi32_ps(_mm_cvtepi8_epi32(_mm_cvtsi32_si128(bytes)));
+            const __m128 p = points4(t.points + index * 4);
             const __m128 x = _mm_mul_ps(_mm_mul_ps(weights4, p), _mm_sub_ps(p, two_t4));
             const __m128 h = _mm_hadd_ps(x, x);
             *score = _mm_cvtss_f32(_mm_hadd_ps(h, h));
@@ -138,9 +145,8 @@ int nearest(const LatticeTable &t, const float *a, const float *w, float inv, fl
 }
 
 // Each group's point on the table that scores lower (or the only table).
-template <class Nearest>
-[[gnu::always_inline]] inline int choose(const LatticeTable *const *tables, int n_tables, const float *a, const float *w, float inv, Nearest nearest,
-           int &chosen) {
+[[gnu::always_inline]] inline int choose(const LatticeTable *const *tables, int n_tables, const float *a, const float *w,
+                                        float inv, NearestFn nearest, int &chosen) {
     chosen = 0;
     if (n_tables == 1) return nearest(*tables[0], a, w, inv, nullptr);
     float s0, s1;
@@ -155,7 +161,7 @@ SnapSums snap8(const LatticeTable *const *tables, int n_tables, const float *a, 
     for (int g = 0; g < n_groups; ++g) {
         const float *ag = a + g * 8, *wg = w + g * 8;
         int chosen;
-        const int idx = choose(tables, n_tables, ag, wg, inv, [](const LatticeTable &t, const float *a, const float *w, float inv, float *score) { return nearest8(t, a, w, inv, score); }, chosen);
+        const int idx = choose(tables, n_tables, ag, wg, inv, nearest8, chosen);
         index[g] = uint16_t(idx);
         shift[g] = uint8_t(chosen);
         const __m256 p = points8(tables[chosen]->points + idx * 8);
@@ -175,12 +181,10 @@ SnapSums snap4(const LatticeTable *const *tables, int n_tables, const float *a, 
     for (int g = 0; g < n_groups; ++g) {
         const float *ag = a + g * 4, *wg = w + g * 4;
         int chosen;
-        const int idx = choose(tables, n_tables, ag, wg, inv, [](const LatticeTable &t, const float *a, const float *w, float inv, float *score) { return nearest4(t, a, w, inv, score); }, chosen);
+        const int idx = choose(tables, n_tables, ag, wg, inv, nearest4, chosen);
         index[g] = uint16_t(idx);
         shift[g] = uint8_t(chosen);
-        int32_t bytes;
-        __builtin_memcpy(&bytes, tables[chosen]->points + idx * 4, 4);
-        const __m128 p = _mm_cvtepi32_ps(_mm_cvtepi8_epi32(_mm_cvtsi32_si128(bytes)));
+        const __m128 p = points4(tables[chosen]->points + idx * 4);
         const __m128 wp = _mm_mul_ps(_mm_loadu_ps(wg), p);
         qa = _mm_add_ps(qa, _mm_mul_ps(wp, _mm_loadu_ps(ag)));
         q2 = _mm_add_ps(q2, _mm_mul_ps(wp, p));

@@ -20,6 +20,12 @@ int level_of(const LatticeTable &t, float v) {
     return level;
 }
 
+// x[0] + ... + x[width - 1] in the kernels' pairwise order.
+float pairwise_sum(const float *x, int width) {
+    const float low = (x[0] + x[1]) + (x[2] + x[3]);
+    return width == 4 ? low : low + ((x[4] + x[5]) + (x[6] + x[7]));
+}
+
 // sum w p (p - 2 t), summed pairwise.
 float score_of(const LatticeTable &t, int index, const float *w, const float *two_t) {
     float x[8] = {};
@@ -28,8 +34,7 @@ float score_of(const LatticeTable &t, int index, const float *w, const float *tw
         const float pj = float(p[j]);
         x[j] = (w[j] * pj) * (pj - two_t[j]);
     }
-    const float low = (x[0] + x[1]) + (x[2] + x[3]);
-    return t.width == 4 ? low : low + ((x[4] + x[5]) + (x[6] + x[7]));
+    return pairwise_sum(x, t.width);
 }
 
 int nearest(const LatticeTable &t, const float *a, const float *w, float inv, float *score) {
@@ -80,11 +85,7 @@ SnapSums snap(const LatticeTable *const *tables, int n_tables, const float *a, c
             q2[j] = q2[j] + wp * float(p[j]);
         }
     }
-    const auto pairwise = [width](const float *x) {
-        const float low = (x[0] + x[1]) + (x[2] + x[3]);
-        return width == 4 ? low : low + ((x[4] + x[5]) + (x[6] + x[7]));
-    };
-    return {pairwise(qa), pairwise(q2)};
+    return {pairwise_sum(qa, width), pairwise_sum(q2, width)};
 }
 
 } // namespace
