@@ -13,7 +13,13 @@
 #   --strategy S         scale_optimization of gmat's profiles: standard, trellis,
 #                        or generated (default: what `export --generate-config` writes)
 #   --prompt FILE        natural text, tokenized by the model's tokenizer
-#                        (default: bench/fidelity/prompt.txt)
+#                        (default: bench/fidelity/prompt.txt, 219 tokens;
+#                        bench/fidelity/stories.txt holds it and more stories,
+#                        3,352 tokens, for differences of a few percent)
+#   --chunk N            read the prompt in chunks of at most N tokens, each
+#                        starting with BOS (default 256, stories15M's context)
+#   --max-perplexity P   exit 1 when the F32 model's perplexity on the prompt
+#                        exceeds P
 #   --threads N          (default: 2)
 #   --max-kl-ratio R     exit 1 when a type's gmat KL exceeds R x llama.cpp's
 #   --max-auto-kl-ratio R  exit 1 when an auto row's KL exceeds R x llama.cpp's
@@ -48,6 +54,8 @@ strategy=generated
 prompt="$root/bench/fidelity/prompt.txt"
 threads=2
 max_ratio=""
+chunk=256
+max_perplexity=""
 max_auto_ratio=""
 work=""
 imatrix=""
@@ -62,6 +70,8 @@ while (($#)); do
     --strategy) strategy="$2"; shift 2 ;;
     --prompt) prompt="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
+    --chunk) chunk="$2"; shift 2 ;;
+    --max-perplexity) max_perplexity="$2"; shift 2 ;;
     --max-kl-ratio) max_ratio="$2"; shift 2 ;;
     --max-auto-kl-ratio) max_auto_ratio="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
@@ -132,5 +142,6 @@ if ((${#auto_list[@]})); then
   done < "$work/llama-sizes"
 fi
 echo "gmat scale_optimization: $strategy$([[ -n "$imatrix" ]] && echo "; imatrix $imatrix for gmat and llama.cpp"); $(date -u +%Y-%m-%d)"
-"$compare" --f32 "$work/f32.gguf" --prompt "$prompt" --work "$work" --threads "$threads" ${imatrix:+--imatrix "$imatrix"} \
+"$compare" --f32 "$work/f32.gguf" --prompt "$prompt" --chunk "$chunk" --work "$work" --threads "$threads" \
+  ${imatrix:+--imatrix "$imatrix"} ${max_perplexity:+--max-perplexity "$max_perplexity"} \
   ${max_ratio:+--max-kl-ratio "$max_ratio"} ${max_auto_ratio:+--max-auto-kl-ratio "$max_auto_ratio"} --reuse-llama "${pairs[@]}"

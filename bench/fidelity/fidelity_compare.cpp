@@ -5,8 +5,8 @@
 // the F32 model's, top-1 agreement with it and the file size, for gmat and
 // llama.cpp, with the ratios.
 //
-// Usage: fidelity_compare --f32 F32.gguf --prompt FILE --work DIR [--threads N]
-//                         [--max-kl-ratio R] [--reuse-llama] [--imatrix FILE] TYPE=GMAT.gguf...
+// Usage: fidelity_compare --f32 F32.gguf --prompt FILE --work DIR [--threads N] [--chunk N]
+//                         [--max-perplexity P] [--max-kl-ratio R] [--reuse-llama] [--imatrix FILE] TYPE=GMAT.gguf...
 //        fidelity_compare --f32 F32.gguf --work DIR [--threads N] [--imatrix FILE] --quantize-only TYPE...
 // TYPE is a mix name (q4_k_m, iq4_nl, ...), or LABEL@MIX (e.g. auto@q4_k_m:
 // gmat's file, shown as LABEL, against llama.cpp's MIX). llama.cpp's file of
@@ -17,6 +17,11 @@
 // times llama.cpp's; with --max-auto-kl-ratio R when a LABEL@MIX row's KL
 // exceeds R times llama.cpp's MIX or is not below the KL of gmat's own MIX
 // row, when the table has one (list it before the LABEL@MIX row). With
+// The prompt is read in chunks of at most N tokens (default 256, stories15M's
+// context), each starting with BOS, and the KL is the mean over every
+// position of every chunk; --max-perplexity P fails (exit 1) when the F32
+// model's perplexity on it exceeds P, which a text read past the model's
+// context or a mis-converted model shows. With
 // --imatrix, llama_model_quantize gets that importance matrix (llama-imatrix's
 // GGUF or .dat, read and normalised by gmat's reader, so both sides see the
 // same numbers), as gmat's export should have.
@@ -47,6 +52,8 @@ namespace {
 struct Options {
     fs::path f32, prompt, work, imatrix;
     int threads = 2;
+    size_t chunk = 256; // tokens per piece of the prompt, BOS included
+    double max_perplexity = 0.0; // 0: no check
     double max_kl_ratio = 0.0;      // 0: no check
     double max_auto_kl_ratio = 0.0; // 0: no check
     bool quantize_only = false, reuse_llama = false;
@@ -56,7 +63,7 @@ struct Options {
 [[noreturn]] void usage(const std::string &error) {
     std::fprintf(stderr,
                  "fidelity_compare: %s\nusage: fidelity_compare --f32 F32.gguf --prompt FILE --work DIR "
-                 "[--threads N] [--max-kl-ratio R] [--max-auto-kl-ratio R] [--reuse-llama] [--imatrix FILE] "
+                 "[--threads N] [--chunk N] [--max-perplexity P] [--max-kl-ratio R] [--max-auto-kl-ratio R] [--reuse-llama] [--imatrix FILE] "
                  "TYPE=GMAT.gguf...\n"
                  "       fidelity_compare --f32 F32.gguf --work DIR [--threads N] [--imatrix FILE] --quantize-only "
                  "MIX...\n",
@@ -77,6 +84,8 @@ Options parse(int argc, char **argv) {
         else if (arg == "--work") o.work = value();
         else if (arg == "--imatrix") o.imatrix = value();
         else if (arg == "--threads") o.threads = std::atoi(value().c_str());
+        else if (arg == "--max-perplexity") o.max_perplexity = std::atof(value().c_str());
+        else if (arg == "--chunk") o.chunk = static_cast<size_t>(std::strtoull(value().c_str(), nullptr, 10));
         else if (arg == "--max-kl-ratio") o.max_kl_ratio = std::atof(value().c_str());
         else if (arg == "--max-auto-kl-ratio") o.max_auto_kl_ratio = std::atof(value().c_str());
         else if (arg == "--quantize-only") o.quantize_only = true;
@@ -103,19 +112,48 @@ struct Fidelity {
     uintmax_t bytes = 0;
 };
 
+// The prompt in pieces the model reads one at a time: each starts with the
+// tokens the tokenizer puts before any text (BOS) and holds at most `chunk`
+// tokens, so a prompt longer than the model's context is read as
+// llama-perplexity reads a text, never at positions the model was not trained on.
+using Chunks = std::vector<std::vector<int32_t>>;
+
+Chunks split_prompt(const oracle::Llama &vocab, const std::string &text, size_t chunk) {
+    const std::vector<int32_t> prefix = vocab.tokenize("", true, false);
+    const std::vector<int32_t> body = vocab.tokenize(text, false, false);
+    if (chunk < prefix.size() + 2) usage("--chunk must be at least " + std::to_string(prefix.size() + 2) + " tokens");
+    const size_t per_chunk = chunk - prefix.size();
+    Chunks chunks;
+    for (size_t begin = 0; begin < body.size(); begin += per_chunk) {
+        std::vector<int32_t> piece = prefix;
+        const auto from = body.begin() + static_cast<std::ptrdiff_t>(begin);
+        piece.insert(piece.end(), from, from + static_cast<std::ptrdiff_t>(std::min(per_chunk, body.size() - begin)));
+        if (piece.size() >= 2) chunks.push_back(std::move(piece));
+    }
+    return chunks;
+}
+
+size_t positions(const Chunks &chunks) {
+    size_t n = 0;
+    for (const auto &c : chunks) n += c.size();
+    return n;
+}
+
 // exp of the mean negative log-likelihood of each next prompt token: a
 // sanity check of the F32 model itself (a trained model reads its own kind of
 // text at a low perplexity; a mis-converted one does not).
-double perplexity(const std::vector<float> &logits, const std::vector<int32_t> &tokens, size_t n_vocab) {
+double perplexity(const std::vector<std::vector<float>> &logits, const Chunks &chunks, size_t n_vocab) {
     double nll = 0.0;
-    for (size_t row = 0; row + 1 < tokens.size(); ++row) {
-        const float *l = logits.data() + row * n_vocab;
-        const double max = *std::max_element(l, l + n_vocab);
-        double sum = 0.0;
-        for (size_t i = 0; i < n_vocab; ++i) sum += std::exp(l[i] - max);
-        nll += max + std::log(sum) - l[tokens[row + 1]];
-    }
-    return std::exp(nll / static_cast<double>(tokens.size() - 1));
+    size_t predicted = 0;
+    for (size_t c = 0; c < chunks.size(); ++c)
+        for (size_t row = 0; row + 1 < chunks[c].size(); ++row, ++predicted) {
+            const float *l = logits[c].data() + row * n_vocab;
+            const double max = *std::max_element(l, l + n_vocab);
+            double sum = 0.0;
+            for (size_t i = 0; i < n_vocab; ++i) sum += std::exp(l[i] - max);
+            nll += max + std::log(sum) - l[chunks[c][row + 1]];
+        }
+    return std::exp(nll / static_cast<double>(predicted));
 }
 
 size_t argmax_row(const std::vector<float> &logits, size_t row, size_t n_vocab) {
@@ -123,17 +161,22 @@ size_t argmax_row(const std::vector<float> &logits, size_t row, size_t n_vocab) 
     return static_cast<size_t>(std::max_element(begin, begin + static_cast<std::ptrdiff_t>(n_vocab)) - begin);
 }
 
-Fidelity measure(const fs::path &file, const std::vector<int32_t> &tokens, const std::vector<float> &reference,
+// KL and top-1 over every position of every chunk (each chunk's mean KL
+// weighed by its positions).
+Fidelity measure(const fs::path &file, const Chunks &chunks, const std::vector<std::vector<float>> &reference,
                  const oracle::LlamaOptions &options) {
     oracle::Llama model(file, options);
-    const std::vector<float> logits = model.logits(tokens);
     const auto n_vocab = static_cast<size_t>(model.n_vocab());
     Fidelity f;
-    f.kl = oracle::kl_divergence(reference, logits, model.n_vocab());
     size_t same = 0;
-    for (size_t row = 0; row < tokens.size(); ++row)
-        same += argmax_row(reference, row, n_vocab) == argmax_row(logits, row, n_vocab);
-    f.top1 = static_cast<double>(same) / static_cast<double>(tokens.size());
+    for (size_t c = 0; c < chunks.size(); ++c) {
+        const std::vector<float> logits = model.logits(chunks[c]);
+        f.kl += oracle::kl_divergence(reference[c], logits, model.n_vocab()) * static_cast<double>(chunks[c].size());
+        for (size_t row = 0; row < chunks[c].size(); ++row)
+            same += argmax_row(reference[c], row, n_vocab) == argmax_row(logits, row, n_vocab);
+    }
+    f.kl /= static_cast<double>(positions(chunks));
+    f.top1 = static_cast<double>(same) / static_cast<double>(positions(chunks));
     f.bytes = fs::file_size(file);
     return f;
 }
@@ -183,21 +226,29 @@ int run(const Options &o) {
     fs::create_directories(o.work);
     oracle::LlamaOptions options;
     options.n_threads = o.threads;
-    std::vector<int32_t> tokens;
+    Chunks chunks;
     {
         oracle::LlamaOptions vocab_only = options;
         vocab_only.vocab_only = true;
-        tokens = oracle::Llama(o.f32, vocab_only).tokenize(fidelity::read_text(o.prompt), true, false);
+        chunks = split_prompt(oracle::Llama(o.f32, vocab_only), fidelity::read_text(o.prompt), o.chunk);
     }
-    if (tokens.size() < 2) throw std::runtime_error(o.prompt.string() + ": fewer than two tokens");
-    options.n_ctx = static_cast<uint32_t>(tokens.size());
+    if (chunks.empty()) throw std::runtime_error(o.prompt.string() + ": fewer than two tokens");
+    size_t longest = 0;
+    for (const auto &c : chunks) longest = std::max(longest, c.size());
+    options.n_ctx = static_cast<uint32_t>(longest);
     oracle::Llama f32(o.f32, options);
-    const std::vector<float> reference = f32.logits(tokens);
+    std::vector<std::vector<float>> reference;
+    for (const auto &c : chunks) reference.push_back(f32.logits(c));
 
-    std::printf("model: %s, prompt: %s (%zu tokens; F32 perplexity %.2f), KL in nats (mean over positions), "
-                "sizes in MB (10^6 bytes)\n\n",
-                o.f32.string().c_str(), o.prompt.string().c_str(), tokens.size(),
-                perplexity(reference, tokens, static_cast<size_t>(f32.n_vocab())));
+    const double f32_perplexity = perplexity(reference, chunks, static_cast<size_t>(f32.n_vocab()));
+    std::printf("model: %s, prompt: %s (%zu tokens in %zu chunks of up to %zu; F32 perplexity %.2f), KL in nats "
+                "(mean over positions), sizes in MB (10^6 bytes)\n\n",
+                o.f32.string().c_str(), o.prompt.string().c_str(), positions(chunks), chunks.size(), o.chunk,
+                f32_perplexity);
+    if (o.max_perplexity > 0.0 && !(f32_perplexity <= o.max_perplexity))
+        throw std::runtime_error(o.prompt.string() + ": the F32 model's perplexity " + std::to_string(f32_perplexity) +
+                                 " exceeds --max-perplexity " + std::to_string(o.max_perplexity) +
+                                 " (text read past the model's context, or a mis-converted model?)");
     std::printf("| type | gmat KL | llama.cpp KL | KL gmat / llama | gmat top-1 | llama.cpp top-1 | gmat MB | "
                 "llama.cpp MB | size gmat / llama |\n");
     std::printf("|---|---|---|---|---|---|---|---|---|\n");
@@ -209,8 +260,8 @@ int run(const Options &o) {
         const Row row = row_of(type);
         const fs::path theirs = llama_file(o, row.mix);
         if (!o.reuse_llama || !fs::exists(theirs)) llama_quantizer.quantize(row.mix);
-        const Fidelity ours = measure(gmat_file, tokens, reference, options);
-        const Fidelity llama = measure(theirs, tokens, reference, options);
+        const Fidelity ours = measure(gmat_file, chunks, reference, options);
+        const Fidelity llama = measure(theirs, chunks, reference, options);
         const double kl_ratio = llama.kl > 0.0 ? ours.kl / llama.kl : (ours.kl > 0.0 ? 1e9 : 1.0);
         std::printf("| %s | %.6f | %.6f | %.3f | %.1f%% | %.1f%% | %.3f | %.3f | %.4f |\n", row.label.c_str(), ours.kl,
                     llama.kl, kl_ratio, 100.0 * ours.top1, 100.0 * llama.top1, ours.bytes / 1e6, llama.bytes / 1e6,
