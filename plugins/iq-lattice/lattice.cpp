@@ -32,6 +32,7 @@ Lattice::Lattice(const int8_t *grid, int size, int width, int mul, int add, cons
 void Lattice::build(const int *levels, int n_levels, int size, int neighbours) {
     const int width = table_.width;
     table_.n_levels = n_levels;
+    for (int i = 0; i < n_levels; ++i) table_.levels[i] = float(levels[i]);
     for (int i = 0; i + 1 < n_levels; ++i) table_.midpoints[i] = 0.5f * float(levels[i] + levels[i + 1]);
     bool even = n_levels > 1;
     for (int i = 1; i < n_levels; ++i) even &= levels[i] - levels[i - 1] == levels[1] - levels[0];
@@ -39,11 +40,11 @@ void Lattice::build(const int *levels, int n_levels, int size, int neighbours) {
     int keys = 1;
     for (int j = 0; j < width; ++j) table_.place[j] = keys, keys *= n_levels;
     const auto level_number = [&](int value) { return int(std::find(levels, levels + n_levels, value) - levels); };
-    std::vector<int> on_grid(size_t(keys), -1);
+    on_grid_.assign(size_t(keys), kOffGrid);
     for (int index = 0; index < size; ++index) {
         int key = 0;
         for (int j = 0; j < width; ++j) key += level_number(points_[size_t(index * width + j)]) * table_.place[j];
-        on_grid[size_t(key)] = index;
+        on_grid_[size_t(key)] = uint16_t(index);
     }
     start_.resize(size_t(keys) + 1);
     std::vector<int> order(static_cast<size_t>(size));
@@ -51,8 +52,8 @@ void Lattice::build(const int *levels, int n_levels, int size, int neighbours) {
     const int kept = std::min(neighbours, size);
     for (int key = 0; key < keys; ++key) {
         start_[size_t(key)] = int32_t(candidates_.size());
-        if (on_grid[size_t(key)] >= 0) {
-            candidates_.push_back(uint16_t(on_grid[size_t(key)]));
+        if (on_grid_[size_t(key)] != kOffGrid) {
+            candidates_.push_back(on_grid_[size_t(key)]);
             continue;
         }
         int combination[8];
@@ -75,6 +76,7 @@ void Lattice::build(const int *levels, int n_levels, int size, int neighbours) {
     table_.points = points_.data();
     table_.start = start_.data();
     table_.candidates = candidates_.data();
+    table_.on_grid = on_grid_.data();
     kernels_ = &nearest_kernels(quant::simd_level());
 }
 

@@ -49,6 +49,7 @@ private:
     std::vector<int8_t> points_;
     std::vector<int32_t> start_;     // per level combination: first candidate in candidates_
     std::vector<uint16_t> candidates_; // off-grid lists padded to a multiple of 8 with their first entry
+    std::vector<uint16_t> on_grid_;    // per level combination: its grid index or kOffGrid
     LatticeTable table_;
     const NearestKernels *kernels_;
 

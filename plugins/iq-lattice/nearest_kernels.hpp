@@ -13,13 +13,17 @@
 
 namespace gmat::iqlattice {
 
+inline constexpr uint16_t kOffGrid = 0xffff; // LatticeTable::on_grid: no grid point has these levels
+
 struct LatticeTable {
     int width = 0;               // 4 or 8 values per point
     int n_levels = 0;            // 2..8
     const int8_t *points = nullptr;      // size * width level values
     const int32_t *start = nullptr;      // n_levels^width + 1 offsets into candidates
     const uint16_t *candidates = nullptr; // one grid point (on the grid) or a multiple of 8
+    const uint16_t *on_grid = nullptr;   // per combination: its grid index, or kOffGrid
     int32_t place[8] = {};       // key weight of position j: n_levels^j
+    float levels[8] = {};        // the level values, ascending
     float midpoints[7] = {};     // between consecutive levels (uneven levels)
     float first = 0, inv_step = 0; // inv_step > 0: levels first + k / inv_step
 };
@@ -36,7 +40,12 @@ struct SnapSums {
 // Snaps n_groups consecutive groups of a, w (width values each) at scale 1 /
 // inv: each group's nearest point on tables[0] or, with two tables (of one
 // width), on the one whose point scores lower (shift 1 only when strictly
-// lower). Sums run lane by lane (value j of every group) and then pairwise.
+// lower). With two tables the search is best first: a table's rounded
+// combination scores no more than any of its points, so while the lower of
+// the two tables' scores (table 0 on a tie) belongs to a rounded combination
+// off the grid, that table's list is scored; once the lower one is a grid
+// point it is the answer, and the other table's list is never needed (most
+// groups). Sums run lane by lane (value j of every group) and then pairwise.
 using SnapFn = SnapSums (*)(const LatticeTable *const *tables, int n_tables, const float *a, const float *w,
                             float inv, int n_groups, uint16_t *index, uint8_t *shift);
 

@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstring>
 #include <random>
+#include <vector>
 
 namespace gmat::iqlattice {
 namespace {
@@ -87,6 +88,46 @@ TEST_P(NearestKernelsTest, OnGridPointsAreTheirOwnNearest) {
         float a[8], w[8];
         for (int j = 0; j < table.width; ++j) a[j] = float(lattice.point(index)[j]) + jitter(rng), w[j] = weight(rng);
         EXPECT_EQ(lattice.nearest(a, w, 1.0f), index) << GetParam().name << " point " << index;
+    }
+}
+
+// iq1_m's snap over its two shifted lattices: both kernels agree bit for bit,
+// and the best-first search (nearest_kernels.hpp) picks what scoring both
+// lattices' nearest points picks (shift 1 only when strictly lower).
+TEST(NearestKernelsIq1Lattices, BestFirstPicksTheLowerScoringLattice) {
+    const LatticeTable *tables[2] = {&Iq1Scale::lattice(false, 0).table(), &Iq1Scale::lattice(false, 1).table()};
+    std::vector<const ::gmat::iqlattice::NearestKernels *> kernels = {&nearest_kernels(quant::SimdLevel::scalar)};
+    if (quant::supported_simd_level() == quant::SimdLevel::avx2)
+        kernels.push_back(&nearest_kernels(quant::SimdLevel::avx2));
+    std::mt19937 rng(13);
+    std::student_t_distribution<float> t(4.0f);
+    std::lognormal_distribution<float> importance(0.0f, 1.5f);
+    std::uniform_real_distribution<float> scale(0.02f, 0.3f);
+    for (int trial = 0; trial < 4000; ++trial) {
+        float a[16], w[16];
+        for (int i = 0; i < 16; ++i) a[i] = t(rng), w[i] = trial % 5 == 0 ? 1.0f : importance(rng);
+        const float inv = 1 / scale(rng);
+        uint16_t expected_index[2];
+        uint8_t expected_shift[2];
+        for (int g = 0; g < 2; ++g) {
+            float s0, s1;
+            const int i0 = kernels[0]->nearest(*tables[0], a + 8 * g, w + 8 * g, inv, &s0);
+            const int i1 = kernels[0]->nearest(*tables[1], a + 8 * g, w + 8 * g, inv, &s1);
+            expected_shift[g] = s1 < s0 ? 1 : 0;
+            expected_index[g] = uint16_t(s1 < s0 ? i1 : i0);
+        }
+        SnapSums first{};
+        for (size_t k = 0; k < kernels.size(); ++k) {
+            uint16_t index[2];
+            uint8_t shift[2];
+            const SnapSums sums = kernels[k]->snap(tables, 2, a, w, inv, 2, index, shift);
+            for (int g = 0; g < 2; ++g) {
+                ASSERT_EQ(index[g], expected_index[g]) << kernels[k]->isa << " trial " << trial << " group " << g;
+                ASSERT_EQ(shift[g], expected_shift[g]) << kernels[k]->isa << " trial " << trial << " group " << g;
+            }
+            if (k == 0) first = sums;
+            ASSERT_EQ(std::memcmp(&first, &sums, sizeof sums), 0) << "trial " << trial;
+        }
     }
 }
 

@@ -65,24 +65,26 @@ namespace {
     return __builtin_ctz(unsigned(_mm256_movemask_ps(_mm256_cmp_ps(s, m, _CMP_EQ_OQ))));
 }
 
-[[gnu::always_inline]] inline int nearest8(const LatticeTable &t, const float *a, const float *w, float inv,
-                                          float *score) {
-    const __m256 v = _mm256_mul_ps(_mm256_loadu_ps(a), _mm256_set1_ps(inv));
-    const __m256i place = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(t.place));
-    const int key = sum_lanes(_mm256_mullo_epi32(level_index(t, v), place));
-    const __m256 weights = _mm256_loadu_ps(w), two_t = _mm256_add_ps(v, v);
+// The values of v rounded each to its nearest level of t, and that combination's key.
+[[gnu::always_inline]] inline int rounded8(const LatticeTable &t, __m256 v, __m256 &values) {
+    const __m256i level = level_index(t, v);
+    values = _mm256_permutevar8x32_ps(_mm256_loadu_ps(t.levels), level);
+    return sum_lanes(_mm256_mullo_epi32(level, _mm256_loadu_si256(reinterpret_cast<const __m256i *>(t.place))));
+}
+
+// The pairwise sums of x's and y's lanes, in lanes 0 and 1.
+[[gnu::always_inline]] inline __m128 pairwise_sums(__m256 x, __m256 y) {
+    const __m256 xy = _mm256_hadd_ps(x, y); // x01 x23 y01 y23 | x45 x67 y45 y67
+    const __m256 h = _mm256_hadd_ps(xy, xy);
+    return _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
+}
+
+// The lowest-scoring candidate of combination `key`'s list and its score.
+[[gnu::always_inline]] inline int list_best8(const LatticeTable &t, int key, __m256 weights, __m256 two_t,
+                                            float &best_score) {
     const int32_t first = t.start[key], last = t.start[key + 1];
-    if (last - first == 1) {
-        const int index = t.candidates[first];
-        if (score) {
-            const __m256 x = terms(weights, points8(t.points + index * 8), two_t);
-            const __m256 h = _mm256_hadd_ps(_mm256_hadd_ps(x, x), _mm256_hadd_ps(x, x));
-            *score = _mm_cvtss_f32(_mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1)));
-        }
-        return index;
-    }
     int best = t.candidates[first];
-    float best_score = std::numeric_limits<float>::infinity();
+    best_score = std::numeric_limits<float>::infinity();
     for (int32_t c = first; c < last; c += 8) {
         __m256 x[8];
         for (int k = 0; k < 8; ++k) x[k] = terms(weights, points8(t.points + t.candidates[c + k] * 8), two_t);
@@ -95,35 +97,83 @@ namespace {
         const int lane = first_least(sums, least);
         if (least < best_score) best_score = least, best = t.candidates[c + lane];
     }
-    if (score) *score = best_score;
     return best;
 }
 
-[[gnu::always_inline]] inline int nearest4(const LatticeTable &t, const float *a, const float *w, float inv,
+[[gnu::always_inline]] inline int nearest8(const LatticeTable &t, const float *a, const float *w, float inv,
                                           float *score) {
-    const __m128 v = _mm_mul_ps(_mm_loadu_ps(a), _mm_set1_ps(inv));
-    const __m256i level = level_index(t, _mm256_castps128_ps256(v)); // lanes 4..7 unused
-    const __m128i placed = _mm_mullo_epi32(_mm256_castsi256_si128(level),
-                                           _mm_loadu_si128(reinterpret_cast<const __m128i *>(t.place)));
-    __m128i s = _mm_add_epi32(placed, _mm_shuffle_epi32(placed, 0x4E));
-    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
-    const int key = _mm_cvtsi128_si32(s);
-    const __m128 weights4 = _mm_loadu_ps(w), two_t4 = _mm_add_ps(v, v);
+    const __m256 v = _mm256_mul_ps(_mm256_loadu_ps(a), _mm256_set1_ps(inv));
+    __m256 rounded_values; // unused here
+    const int key = rounded8(t, v, rounded_values);
+    const __m256 weights = _mm256_loadu_ps(w), two_t = _mm256_add_ps(v, v);
     const int32_t first = t.start[key], last = t.start[key + 1];
     if (last - first == 1) {
         const int index = t.candidates[first];
         if (score) {
-            const __m128 p = points4(t.points + index * 4);
-            const __m128 x = _mm_mul_ps(_mm_mul_ps(weights4, p), _mm_sub_ps(p, two_t4));
-            const __m128 h = _mm_hadd_ps(x, x);
-            *score = _mm_cvtss_f32(_mm_hadd_ps(h, h));
+            const __m256 x = terms(weights, points8(t.points + index * 8), two_t);
+            const __m256 h = _mm256_hadd_ps(_mm256_hadd_ps(x, x), _mm256_hadd_ps(x, x));
+            *score = _mm_cvtss_f32(_mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1)));
         }
         return index;
     }
+    float best_score;
+    const int best = list_best8(t, key, weights, two_t, best_score);
+    if (score) *score = best_score;
+    return best;
+}
+
+// Best first over two tables (nearest_kernels.hpp): bound[s] is table s's
+// rounded combination's score and index[s] its grid index or kOffGrid; list(s,
+// score) scores table s's list.
+template <class List>
+[[gnu::always_inline]] inline int best_first(float (&bound)[2], int (&index)[2], List &&list, int &chosen) {
+    for (;;) {
+        const int s = bound[1] < bound[0] ? 1 : 0;
+        if (index[s] != kOffGrid) {
+            chosen = s;
+            return index[s];
+        }
+        index[s] = list(s, bound[s]);
+    }
+}
+
+[[gnu::always_inline]] inline int choose_pair8(const LatticeTable *const *tables, const float *a, const float *w,
+                                              float inv, int &chosen) {
+    const __m256 v = _mm256_mul_ps(_mm256_loadu_ps(a), _mm256_set1_ps(inv));
+    const __m256 weights = _mm256_loadu_ps(w), two_t = _mm256_add_ps(v, v);
+    __m256 p0, p1;
+    const int key[2] = {rounded8(*tables[0], v, p0), rounded8(*tables[1], v, p1)};
+    const __m128 sums = pairwise_sums(terms(weights, p0, two_t), terms(weights, p1, two_t));
+    float bound[2] = {_mm_cvtss_f32(sums), _mm_cvtss_f32(_mm_shuffle_ps(sums, sums, 1))};
+    int index[2] = {tables[0]->on_grid[key[0]], tables[1]->on_grid[key[1]]};
+    return best_first(
+        bound, index, [&](int s, float &score) { return list_best8(*tables[s], key[s], weights, two_t, score); },
+        chosen);
+}
+
+// The values of v's four lanes rounded each to its nearest level of t, and that combination's key.
+[[gnu::always_inline]] inline int rounded4(const LatticeTable &t, __m128 v, __m128 &values) {
+    const __m256i level = level_index(t, _mm256_castps128_ps256(v)); // lanes 4..7 unused
+    values = _mm256_castps256_ps128(_mm256_permutevar8x32_ps(_mm256_loadu_ps(t.levels), level));
+    const __m128i placed = _mm_mullo_epi32(_mm256_castsi256_si128(level),
+                                           _mm_loadu_si128(reinterpret_cast<const __m128i *>(t.place)));
+    __m128i s = _mm_add_epi32(placed, _mm_shuffle_epi32(placed, 0x4E));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
+    return _mm_cvtsi128_si32(s);
+}
+
+// w p (p - 2t) per lane, four lanes.
+[[gnu::always_inline]] inline __m128 terms4(__m128 w, __m128 p, __m128 two_t) {
+    return _mm_mul_ps(_mm_mul_ps(w, p), _mm_sub_ps(p, two_t));
+}
+
+[[gnu::always_inline]] inline int list_best4(const LatticeTable &t, int key, __m128 weights4, __m128 two_t4,
+                                            float &best_score) {
     const __m256 weights = _mm256_set_m128(weights4, weights4), two_t = _mm256_set_m128(two_t4, two_t4);
     const __m256i candidate_order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    const int32_t first = t.start[key], last = t.start[key + 1];
     int best = t.candidates[first];
-    float best_score = std::numeric_limits<float>::infinity();
+    best_score = std::numeric_limits<float>::infinity();
     for (int32_t c = first; c < last; c += 8) {
         __m256 x[4];
         for (int k = 0; k < 4; ++k)
@@ -136,23 +186,58 @@ namespace {
         const int lane = first_least(_mm256_permutevar8x32_ps(h, candidate_order), least);
         if (least < best_score) best_score = least, best = t.candidates[c + lane];
     }
+    return best;
+}
+
+[[gnu::always_inline]] inline int nearest4(const LatticeTable &t, const float *a, const float *w, float inv,
+                                          float *score) {
+    const __m128 v = _mm_mul_ps(_mm_loadu_ps(a), _mm_set1_ps(inv));
+    __m128 rounded_values; // unused here
+    const int key = rounded4(t, v, rounded_values);
+    const __m128 weights4 = _mm_loadu_ps(w), two_t4 = _mm_add_ps(v, v);
+    const int32_t first = t.start[key], last = t.start[key + 1];
+    if (last - first == 1) {
+        const int index = t.candidates[first];
+        if (score) {
+            const __m128 x = terms4(weights4, points4(t.points + index * 4), two_t4);
+            const __m128 h = _mm_hadd_ps(x, x);
+            *score = _mm_cvtss_f32(_mm_hadd_ps(h, h));
+        }
+        return index;
+    }
+    float best_score;
+    const int best = list_best4(t, key, weights4, two_t4, best_score);
     if (score) *score = best_score;
     return best;
+}
+
+[[gnu::always_inline]] inline int choose_pair4(const LatticeTable *const *tables, const float *a, const float *w,
+                                              float inv, int &chosen) {
+    const __m128 v = _mm_mul_ps(_mm_loadu_ps(a), _mm_set1_ps(inv));
+    const __m128 weights = _mm_loadu_ps(w), two_t = _mm_add_ps(v, v);
+    __m128 p0, p1;
+    const int key[2] = {rounded4(*tables[0], v, p0), rounded4(*tables[1], v, p1)};
+    const __m128 x0 = terms4(weights, p0, two_t), x1 = terms4(weights, p1, two_t);
+    const __m128 h = _mm_hadd_ps(x0, x1); // (x0 + x1), (x2 + x3) of each
+    const __m128 sums = _mm_hadd_ps(h, h);
+    float bound[2] = {_mm_cvtss_f32(sums), _mm_cvtss_f32(_mm_shuffle_ps(sums, sums, 1))};
+    int index[2] = {tables[0]->on_grid[key[0]], tables[1]->on_grid[key[1]]};
+    return best_first(
+        bound, index, [&](int s, float &score) { return list_best4(*tables[s], key[s], weights, two_t, score); },
+        chosen);
 }
 
 int nearest(const LatticeTable &t, const float *a, const float *w, float inv, float *score) {
     return t.width == 8 ? nearest8(t, a, w, inv, score) : nearest4(t, a, w, inv, score);
 }
 
-// Each group's point on the table that scores lower (or the only table).
+// Each group's point on the only table, or best first over two.
+template <class Nearest, class ChoosePair>
 [[gnu::always_inline]] inline int choose(const LatticeTable *const *tables, int n_tables, const float *a, const float *w,
-                                        float inv, NearestFn nearest, int &chosen) {
+                                        float inv, Nearest nearest, ChoosePair choose_pair, int &chosen) {
     chosen = 0;
     if (n_tables == 1) return nearest(*tables[0], a, w, inv, nullptr);
-    float s0, s1;
-    const int i0 = nearest(*tables[0], a, w, inv, &s0), i1 = nearest(*tables[1], a, w, inv, &s1);
-    chosen = s1 < s0 ? 1 : 0;
-    return chosen ? i1 : i0;
+    return choose_pair(tables, a, w, inv, chosen);
 }
 
 SnapSums snap8(const LatticeTable *const *tables, int n_tables, const float *a, const float *w, float inv, int n_groups,
@@ -161,7 +246,7 @@ SnapSums snap8(const LatticeTable *const *tables, int n_tables, const float *a, 
     for (int g = 0; g < n_groups; ++g) {
         const float *ag = a + g * 8, *wg = w + g * 8;
         int chosen;
-        const int idx = choose(tables, n_tables, ag, wg, inv, nearest8, chosen);
+        const int idx = choose(tables, n_tables, ag, wg, inv, nearest8, choose_pair8, chosen);
         index[g] = uint16_t(idx);
         shift[g] = uint8_t(chosen);
         const __m256 p = points8(tables[chosen]->points + idx * 8);
@@ -181,7 +266,7 @@ SnapSums snap4(const LatticeTable *const *tables, int n_tables, const float *a, 
     for (int g = 0; g < n_groups; ++g) {
         const float *ag = a + g * 4, *wg = w + g * 4;
         int chosen;
-        const int idx = choose(tables, n_tables, ag, wg, inv, nearest4, chosen);
+        const int idx = choose(tables, n_tables, ag, wg, inv, nearest4, choose_pair4, chosen);
         index[g] = uint16_t(idx);
         shift[g] = uint8_t(chosen);
         const __m128 p = points4(tables[chosen]->points + idx * 4);

@@ -26,39 +26,75 @@ float pairwise_sum(const float *x, int width) {
     return width == 4 ? low : low + ((x[4] + x[5]) + (x[6] + x[7]));
 }
 
-// sum w p (p - 2 t), summed pairwise.
-float score_of(const LatticeTable &t, int index, const float *w, const float *two_t) {
+// sum w p (p - 2 t) over a point's values p, summed pairwise.
+float score_of_values(const float *p, const float *w, const float *two_t, int width) {
     float x[8] = {};
-    const int8_t *p = t.points + index * t.width;
+    for (int j = 0; j < width; ++j) x[j] = (w[j] * p[j]) * (p[j] - two_t[j]);
+    return pairwise_sum(x, width);
+}
+
+float score_of(const LatticeTable &t, int index, const float *w, const float *two_t) {
+    float p[8];
+    for (int j = 0; j < t.width; ++j) p[j] = float(t.points[index * t.width + j]);
+    return score_of_values(p, w, two_t, t.width);
+}
+
+// The key of a's values (at scale 1 / inv) rounded each to its nearest level
+// of t, with the levels' values (may be null) and 2 a inv.
+int rounded(const LatticeTable &t, const float *a, float inv, float *values, float *two_t) {
+    int key = 0;
     for (int j = 0; j < t.width; ++j) {
-        const float pj = float(p[j]);
-        x[j] = (w[j] * pj) * (pj - two_t[j]);
+        const float v = a[j] * inv;
+        const int level = level_of(t, v);
+        key += level * t.place[j];
+        if (values) values[j] = t.levels[level];
+        two_t[j] = v + v;
     }
-    return pairwise_sum(x, t.width);
+    return key;
+}
+
+// The lowest-scoring candidate of combination `key`'s list and its score.
+int list_best(const LatticeTable &t, int key, const float *w, const float *two_t, float &best_score) {
+    const int32_t first = t.start[key], last = t.start[key + 1];
+    int best = t.candidates[first];
+    best_score = std::numeric_limits<float>::infinity();
+    for (int32_t c = first; c < last; ++c) {
+        const float s = score_of(t, t.candidates[c], w, two_t);
+        if (s < best_score) best_score = s, best = t.candidates[c];
+    }
+    return best;
 }
 
 int nearest(const LatticeTable &t, const float *a, const float *w, float inv, float *score) {
     float two_t[8];
-    int key = 0;
-    for (int j = 0; j < t.width; ++j) {
-        const float v = a[j] * inv;
-        key += level_of(t, v) * t.place[j];
-        two_t[j] = v + v;
-    }
+    const int key = rounded(t, a, inv, nullptr, two_t);
     const int32_t first = t.start[key], last = t.start[key + 1];
     if (last - first == 1) {
         const int index = t.candidates[first];
         if (score) *score = score_of(t, index, w, two_t);
         return index;
     }
-    int best = t.candidates[first];
-    float best_score = std::numeric_limits<float>::infinity();
-    for (int32_t c = first; c < last; ++c) {
-        const float s = score_of(t, t.candidates[c], w, two_t);
-        if (s < best_score) best_score = s, best = t.candidates[c];
-    }
+    float best_score;
+    const int best = list_best(t, key, w, two_t, best_score);
     if (score) *score = best_score;
     return best;
+}
+
+// Best first over two tables, as nearest_avx2.cpp's choose_pair8.
+int choose_pair(const LatticeTable *const *tables, const float *a, const float *w, float inv, int &chosen) {
+    const int width = tables[0]->width;
+    float values[2][8], two_t[8];
+    const int key[2] = {rounded(*tables[0], a, inv, values[0], two_t), rounded(*tables[1], a, inv, values[1], two_t)};
+    float bound[2] = {score_of_values(values[0], w, two_t, width), score_of_values(values[1], w, two_t, width)};
+    int index[2] = {tables[0]->on_grid[key[0]], tables[1]->on_grid[key[1]]};
+    for (;;) {
+        const int s = bound[1] < bound[0] ? 1 : 0;
+        if (index[s] != kOffGrid) {
+            chosen = s;
+            return index[s];
+        }
+        index[s] = list_best(*tables[s], key[s], w, two_t, bound[s]);
+    }
 }
 
 SnapSums snap(const LatticeTable *const *tables, int n_tables, const float *a, const float *w, float inv, int n_groups,
@@ -67,15 +103,9 @@ SnapSums snap(const LatticeTable *const *tables, int n_tables, const float *a, c
     float qa[8] = {}, q2[8] = {};
     for (int g = 0; g < n_groups; ++g) {
         const float *ag = a + g * width, *wg = w + g * width;
-        int chosen = 0, idx;
-        if (n_tables == 1) {
-            idx = nearest(*tables[0], ag, wg, inv, nullptr);
-        } else {
-            float s0, s1;
-            const int i0 = nearest(*tables[0], ag, wg, inv, &s0), i1 = nearest(*tables[1], ag, wg, inv, &s1);
-            chosen = s1 < s0 ? 1 : 0;
-            idx = chosen ? i1 : i0;
-        }
+        int chosen = 0;
+        const int idx =
+            n_tables == 1 ? nearest(*tables[0], ag, wg, inv, nullptr) : choose_pair(tables, ag, wg, inv, chosen);
         index[g] = uint16_t(idx);
         shift[g] = uint8_t(chosen);
         const int8_t *p = tables[chosen]->points + idx * width;
