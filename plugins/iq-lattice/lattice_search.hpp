@@ -64,8 +64,10 @@ inline void fill_weights(const float *x, const float *importance, double sigma_f
     double sumx2 = 0;
     for (int i = 0; i < kBlock; ++i) sumx2 += double(x[i]) * x[i];
     const double sigma2 = sigma_factor * sumx2 / kBlock;
-    for (int i = 0; i < kBlock; ++i)
-        in.w[i] = importance ? importance[i] * std::sqrt(sigma2 + double(x[i]) * x[i]) : 1.0;
+    if (importance) // two loops, so the square roots vectorise
+        for (int i = 0; i < kBlock; ++i) in.w[i] = importance[i] * std::sqrt(sigma2 + double(x[i]) * x[i]);
+    else
+        std::fill(in.w, in.w + kBlock, 1.0);
     for (int first = 0; first < kBlock; first += sub_block) {
         double total = 0;
         for (int i = first; i < first + sub_block; ++i) total += in.w[i];
