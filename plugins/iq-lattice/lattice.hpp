@@ -36,13 +36,13 @@ public:
         return kernels_->nearest(table_, a, w, inv, score);
     }
 
-    // Snaps n_groups consecutive groups at scale 1 / inv, each on this
-    // lattice or, given `other` (same width), on whichever of the two its
-    // point scores lower (shift[g] = 1: other's); returns sum w p a and sum w p^2.
-    SnapSums snap(const Lattice *other, const float *a, const float *w, float inv, int n_groups, uint16_t *index,
-                  uint8_t *shift) const {
+    // Runs the snaps `requests` describe (nearest_kernels.hpp), each group on
+    // this lattice or, given `other` (same width), on whichever of the two its
+    // point scores lower (shift 1: other's).
+    void snap(const Lattice *other, const float *a, const float *w, int n_groups, SnapRequest *requests,
+              int n_requests) const {
         const LatticeTable *tables[2] = {&table_, other ? &other->table_ : nullptr};
-        return kernels_->snap(tables, other ? 2 : 1, a, w, inv, n_groups, index, shift);
+        kernels_->snap(tables, other ? 2 : 1, a, w, n_groups, requests, n_requests);
     }
 
 private:

@@ -133,11 +133,9 @@ public:
         BlockChoice zero; // d = 0
         zero.error = exact_error(zero);
         if (!(amax_ > 0) || !std::isfinite(amax_)) return zero;
+        fit_sub_blocks();
         double max_scale = 0;
-        for (int ib = 0; ib < kSubBlocks; ++ib) {
-            fit_[ib] = fit_sub_block(ib);
-            max_scale = std::max(max_scale, fit_[ib].scale);
-        }
+        for (int ib = 0; ib < kSubBlocks; ++ib) max_scale = std::max(max_scale, fit_[ib].scale);
         if (max_scale == 0) return zero;
         BlockChoice best; // d factors compare by the search's error, the winner gets the exact one
         bool have = false;
@@ -184,55 +182,78 @@ private:
     const double target_low_ = o_.target_low * (Format::kShiftPerGroup ? 7.0 / 8 : 1.0);
     const double target_high_ = o_.target_high * (Format::kShiftPerGroup ? 9.0 / 8 : 1.0);
 
-    // Snaps the groups of sub-block ib at `scale` on lattice `shift` (or each
-    // on its better lattice, kShiftPerGroup); returns sum w q a and sum w q^2.
-    void snap(int ib, double scale, int shift, uint16_t *index, uint8_t *shifts, double &qa, double &q2) const {
-        const int first = ib * kSubBlock;
-        const Lattice *other = Format::kShiftPerGroup ? lat_[1] : nullptr;
-        const SnapSums sums = lat_[shift]->snap(other, a_ + first, w_ + first, float(1 / scale), kGroups, index, shifts);
-        if (!Format::kShiftPerGroup)
-            for (int g = 0; g < kGroups; ++g) shifts[g] = uint8_t(shift);
-        qa = sums.qa, q2 = sums.q2;
+    // A snap of sub-block ib's groups at `scale` into index and shifts.
+    SnapRequest request(int ib, double scale, uint16_t *index, uint8_t *shifts) const {
+        SnapRequest r;
+        r.first = ib * kSubBlock, r.inv = float(1 / scale), r.index = index, r.shift = shifts;
+        return r;
     }
 
-    // The least-squares scale of sub-block ib over the trial targets (and
-    // lattices, iq1_s), with its points.
-    Fit fit_sub_block(int ib) const {
-        Fit best;
-        float max = 0;
-        for (int i = ib * kSubBlock; i < (ib + 1) * kSubBlock; ++i) {
-            max = std::max(max, Format::kSigned ? std::fabs(a_[i]) : a_[i]);
-            best.aa += double(w_[i]) * a_[i] * a_[i];
+    // Runs the snaps on lattice `shift` (or each group on its better lattice,
+    // kShiftPerGroup), all in one kernel call so the sub-blocks' searches overlap.
+    void snap(int shift, SnapRequest *requests, int n) const {
+        lat_[shift]->snap(Format::kShiftPerGroup ? lat_[1] : nullptr, a_, w_, kGroups, requests, n);
+        if (!Format::kShiftPerGroup)
+            for (int k = 0; k < n; ++k) std::fill(requests[k].shift, requests[k].shift + kGroups, uint8_t(shift));
+    }
+
+    // Every sub-block's least-squares scale over the trial targets (and
+    // lattices, iq1_s), with its points; each step snaps all sub-blocks at once.
+    void fit_sub_blocks() {
+        float max[kSubBlocks];
+        double best_score[kSubBlocks];
+        for (int ib = 0; ib < kSubBlocks; ++ib) {
+            fit_[ib] = Fit{}, max[ib] = 0, best_score[ib] = -1;
+            for (int i = ib * kSubBlock; i < (ib + 1) * kSubBlock; ++i) {
+                max[ib] = std::max(max[ib], Format::kSigned ? std::fabs(a_[i]) : a_[i]);
+                fit_[ib].aa += double(w_[i]) * a_[i] * a_[i];
+            }
         }
-        if (max == 0) return best;
-        double best_score = -1;
         for (int shift = 0; shift < kSubBlockShifts; ++shift) {
             // This lattice's trial targets, then its best trial's points at
             // their least-squares scale while that helps (refitting every
             // trial gained little for its snaps).
-            Fit lattice_best, trial;
-            double lattice_score = -1;
-            const auto keep_if_better = [&] { // trial, when its least-squares score is the best on this lattice
-                if (!(trial.q2 > 0) || !(trial.qa > 0)) return false;
-                const double score = trial.qa * trial.qa / trial.q2;
-                if (!(score > lattice_score)) return false;
-                lattice_score = score;
-                trial.scale = trial.qa / trial.q2, trial.shift = shift, trial.aa = best.aa;
-                lattice_best = trial;
+            Fit lattice_best[kSubBlocks], trial[kSubBlocks];
+            double lattice_score[kSubBlocks];
+            SnapRequest requests[kSubBlocks];
+            int ibs[kSubBlocks], n = 0;
+            const auto keep_if_better = [&](int ib, const SnapSums &sums) { // when its score is the lattice's best
+                Fit &t = trial[ib];
+                t.qa = sums.qa, t.q2 = sums.q2;
+                if (!(t.q2 > 0) || !(t.qa > 0)) return false;
+                const double score = t.qa * t.qa / t.q2;
+                if (!(score > lattice_score[ib])) return false;
+                lattice_score[ib] = score;
+                t.scale = t.qa / t.q2, t.shift = shift, t.aa = fit_[ib].aa;
+                lattice_best[ib] = t;
                 return true;
             };
+            for (int ib = 0; ib < kSubBlocks; ++ib) lattice_score[ib] = -1;
             for (int t = 0; t < o_.targets; ++t) {
                 const double target = target_low_ + (target_high_ - target_low_) * t / std::max(1, o_.targets - 1);
-                snap(ib, max / (target * Format::grid_unit), shift, trial.index, trial.shifts, trial.qa, trial.q2);
-                keep_if_better();
+                n = 0;
+                for (int ib = 0; ib < kSubBlocks; ++ib)
+                    if (max[ib] != 0)
+                        ibs[n] = ib, requests[n++] = request(ib, max[ib] / (target * Format::grid_unit),
+                                                             trial[ib].index, trial[ib].shifts);
+                snap(shift, requests, n);
+                for (int k = 0; k < n; ++k) keep_if_better(ibs[k], requests[k].sums);
             }
-            for (int refit = 0; refit < o_.refits && lattice_score > 0; ++refit) {
-                snap(ib, lattice_best.scale, shift, trial.index, trial.shifts, trial.qa, trial.q2);
-                if (!keep_if_better()) break;
+            bool refitting[kSubBlocks];
+            for (int ib = 0; ib < kSubBlocks; ++ib) refitting[ib] = max[ib] != 0;
+            for (int refit = 0; refit < o_.refits; ++refit) {
+                n = 0;
+                for (int ib = 0; ib < kSubBlocks; ++ib)
+                    if (refitting[ib] && lattice_score[ib] > 0)
+                        ibs[n] = ib, requests[n++] = request(ib, lattice_best[ib].scale, trial[ib].index,
+                                                             trial[ib].shifts);
+                if (n == 0) break;
+                snap(shift, requests, n);
+                for (int k = 0; k < n; ++k) refitting[ibs[k]] = keep_if_better(ibs[k], requests[k].sums);
             }
-            if (lattice_score > best_score) best_score = lattice_score, best = lattice_best;
+            for (int ib = 0; ib < kSubBlocks; ++ib)
+                if (lattice_score[ib] > best_score[ib]) best_score[ib] = lattice_score[ib], fit_[ib] = lattice_best[ib];
         }
-        return best;
     }
 
     // The code whose scale (scales[c], in the search's units, at block scale
@@ -258,27 +279,36 @@ private:
         const float d = quant::fp16_to_fp32(d_bits);
         double scales[Format::kMaxCode + 1];
         for (int c = 0; c <= Format::kMaxCode; ++c) scales[c] = double(Format::sub_scale(d, c)) / amax_;
+        int centre[kSubBlocks];
         for (int ib = 0; ib < kSubBlocks; ++ib) {
             const Fit &fit = fit_[ib];
-            SubBlockChoice best;
-            best.code = best_code(scales, d, fit.aa, fit.qa, fit.q2, best.error);
+            SubBlockChoice &best = block.sub[ib];
+            best.code = centre[ib] = best_code(scales, d, fit.aa, fit.qa, fit.q2, best.error);
             std::copy(fit.index, fit.index + kGroups, best.index);
             std::copy(fit.shifts, fit.shifts + kGroups, best.shift);
-            const int centre = best.code;
-            for (int s = 0; s < kSubBlockShifts; ++s) {
-                if (s != fit.shift && !o_.wide_lattice) continue;
-                for (int code = std::max(0, centre - o_.code_radius);
-                     code <= std::min(Format::kMaxCode, centre + o_.code_radius); ++code) {
-                    SubBlockChoice c;
-                    double qa, q2;
-                    snap(ib, scales[code], s, c.index, c.shift, qa, q2);
-                    c.code = best_code(scales, d, fit.aa, qa, q2, c.error);
-                    if (c.error < best.error) best = c;
+        }
+        // Each code offset on each lattice is one kernel call over the sub-blocks it applies to.
+        SubBlockChoice snapped[kSubBlocks];
+        SnapRequest requests[kSubBlocks];
+        int ibs[kSubBlocks];
+        for (int s = 0; s < kSubBlockShifts; ++s)
+            for (int offset = -o_.code_radius; offset <= o_.code_radius; ++offset) {
+                int n = 0;
+                for (int ib = 0; ib < kSubBlocks; ++ib) {
+                    const int code = centre[ib] + offset;
+                    if ((s != fit_[ib].shift && !o_.wide_lattice) || code < 0 || code > Format::kMaxCode) continue;
+                    snapped[ib].code = code;
+                    ibs[n] = ib, requests[n++] = request(ib, scales[code], snapped[ib].index, snapped[ib].shift);
+                }
+                snap(s, requests, n);
+                for (int k = 0; k < n; ++k) {
+                    const int ib = ibs[k];
+                    SubBlockChoice &c = snapped[ib];
+                    c.code = best_code(scales, d, fit_[ib].aa, requests[k].sums.qa, requests[k].sums.q2, c.error);
+                    if (c.error < block.sub[ib].error) block.sub[ib] = c;
                 }
             }
-            block.sub[ib] = best;
-            block.error += best.error;
-        }
+        for (int ib = 0; ib < kSubBlocks; ++ib) block.error += block.sub[ib].error;
         return block;
     }
 

@@ -37,17 +37,28 @@ struct SnapSums {
     float qa = 0, q2 = 0;
 };
 
-// Snaps n_groups consecutive groups of a, w (width values each) at scale 1 /
-// inv: each group's nearest point on tables[0] or, with two tables (of one
-// width), on the one whose point scores lower (shift 1 only when strictly
-// lower). With two tables the search is best first: a table's rounded
-// combination scores no more than any of its points, so while the lower of
-// the two tables' scores (table 0 on a tie) belongs to a rounded combination
-// off the grid, that table's list is scored; once the lower one is a grid
-// point it is the answer, and the other table's list is never needed (most
-// groups). Sums run lane by lane (value j of every group) and then pairwise.
-using SnapFn = SnapSums (*)(const LatticeTable *const *tables, int n_tables, const float *a, const float *w,
-                            float inv, int n_groups, uint16_t *index, uint8_t *shift);
+// One snap: n_groups consecutive groups of width values from a + first, w +
+// first, at scale 1 / inv.
+struct SnapRequest {
+    int first = 0;
+    float inv = 0;
+    uint16_t *index = nullptr; // out: n_groups grid indices
+    uint8_t *shift = nullptr;  // out: n_groups tables, 0 or 1
+    SnapSums sums;             // out: sum w p a and sum w p^2 over the points chosen
+};
+
+// Runs n_requests snaps (all of a search step's sub-blocks in one call, so
+// their independent searches overlap): each group's nearest point on
+// tables[0] or, with two tables (of one width), on the one whose point
+// scores lower (shift 1 only when strictly lower). With two tables the
+// search is best first: a table's rounded combination scores no more than
+// any of its points, so while the lower of the two tables' scores (table 0
+// on a tie) belongs to a rounded combination off the grid, that table's list
+// is scored; once the lower one is a grid point it is the answer, and the
+// other table's list is never needed (most groups). Sums run lane by lane
+// (value j of every group) and then pairwise.
+using SnapFn = void (*)(const LatticeTable *const *tables, int n_tables, const float *a, const float *w, int n_groups,
+                        SnapRequest *requests, int n_requests);
 
 struct NearestKernels {
     const char *isa;

@@ -43,6 +43,15 @@ const Lattice &iq1_minus() { return Iq1Scale::lattice(false, 1); }
 
 const Grid kGrids[] = {{"iq3_s", &iq3s}, {"iq3_xxs_wide", &iq3xxs}, {"iq2_s", &iq2s}, {"iq1_minus", &iq1_minus}};
 
+// One snap through a kernel's batch interface.
+SnapSums snap_once(const ::gmat::iqlattice::NearestKernels &kernels, const LatticeTable *const *tables, int n_tables,
+                   const float *a, const float *w, float inv, int n_groups, uint16_t *index, uint8_t *shift) {
+    SnapRequest r;
+    r.inv = inv, r.index = index, r.shift = shift;
+    kernels.snap(tables, n_tables, a, w, n_groups, &r, 1);
+    return r.sums;
+}
+
 class NearestKernelsTest : public ::testing::TestWithParam<Grid> {};
 
 TEST_P(NearestKernelsTest, ScalarAndAvx2AgreeBitForBit) {
@@ -70,8 +79,8 @@ TEST_P(NearestKernelsTest, ScalarAndAvx2AgreeBitForBit) {
         const LatticeTable *tables[2] = {&table, &table};
         uint16_t idx1[8], idx2[8];
         uint8_t sh1[8], sh2[8];
-        const SnapSums r1 = scalar_k.snap(tables, 1 + trial % 2, a, w, inv, groups, idx1, sh1);
-        const SnapSums r2 = avx2_k.snap(tables, 1 + trial % 2, a, w, inv, groups, idx2, sh2);
+        const SnapSums r1 = snap_once(scalar_k, tables, 1 + trial % 2, a, w, inv, groups, idx1, sh1);
+        const SnapSums r2 = snap_once(avx2_k, tables, 1 + trial % 2, a, w, inv, groups, idx2, sh2);
         ASSERT_EQ(std::memcmp(idx1, idx2, groups * sizeof idx1[0]), 0) << "trial " << trial;
         ASSERT_EQ(std::memcmp(sh1, sh2, size_t(groups)), 0) << "trial " << trial;
         ASSERT_EQ(std::memcmp(&r1, &r2, sizeof r1), 0) << "trial " << trial << ": " << r1.qa << " vs " << r2.qa;
@@ -91,9 +100,10 @@ TEST_P(NearestKernelsTest, OnGridPointsAreTheirOwnNearest) {
     }
 }
 
-// iq1_m's snap over its two shifted lattices: both kernels agree bit for bit,
-// and the best-first search (nearest_kernels.hpp) picks what scoring both
-// lattices' nearest points picks (shift 1 only when strictly lower).
+// iq1_m's snaps over its two shifted lattices, two sub-blocks at two scales
+// in one call: both kernels agree bit for bit, and the best-first search
+// (nearest_kernels.hpp) picks what scoring both lattices' nearest points
+// picks (shift 1 only when strictly lower).
 TEST(NearestKernelsIq1Lattices, BestFirstPicksTheLowerScoringLattice) {
     const LatticeTable *tables[2] = {&Iq1Scale::lattice(false, 0).table(), &Iq1Scale::lattice(false, 1).table()};
     std::vector<const ::gmat::iqlattice::NearestKernels *> kernels = {&nearest_kernels(quant::SimdLevel::scalar)};
@@ -104,29 +114,35 @@ TEST(NearestKernelsIq1Lattices, BestFirstPicksTheLowerScoringLattice) {
     std::lognormal_distribution<float> importance(0.0f, 1.5f);
     std::uniform_real_distribution<float> scale(0.02f, 0.3f);
     for (int trial = 0; trial < 4000; ++trial) {
-        float a[16], w[16];
-        for (int i = 0; i < 16; ++i) a[i] = t(rng), w[i] = trial % 5 == 0 ? 1.0f : importance(rng);
-        const float inv = 1 / scale(rng);
-        uint16_t expected_index[2];
-        uint8_t expected_shift[2];
-        for (int g = 0; g < 2; ++g) {
+        float a[32], w[32];
+        for (int i = 0; i < 32; ++i) a[i] = t(rng), w[i] = trial % 5 == 0 ? 1.0f : importance(rng);
+        const float inv[2] = {1 / scale(rng), 1 / scale(rng)};
+        uint16_t expected_index[4];
+        uint8_t expected_shift[4];
+        for (int g = 0; g < 4; ++g) {
             float s0, s1;
-            const int i0 = kernels[0]->nearest(*tables[0], a + 8 * g, w + 8 * g, inv, &s0);
-            const int i1 = kernels[0]->nearest(*tables[1], a + 8 * g, w + 8 * g, inv, &s1);
+            const int i0 = kernels[0]->nearest(*tables[0], a + 8 * g, w + 8 * g, inv[g / 2], &s0);
+            const int i1 = kernels[0]->nearest(*tables[1], a + 8 * g, w + 8 * g, inv[g / 2], &s1);
             expected_shift[g] = s1 < s0 ? 1 : 0;
             expected_index[g] = uint16_t(s1 < s0 ? i1 : i0);
         }
-        SnapSums first{};
+        SnapSums first[2] = {};
         for (size_t k = 0; k < kernels.size(); ++k) {
-            uint16_t index[2];
-            uint8_t shift[2];
-            const SnapSums sums = kernels[k]->snap(tables, 2, a, w, inv, 2, index, shift);
-            for (int g = 0; g < 2; ++g) {
+            uint16_t index[4];
+            uint8_t shift[4];
+            SnapRequest requests[2];
+            for (int r = 0; r < 2; ++r)
+                requests[r].first = 16 * r, requests[r].inv = inv[r], requests[r].index = index + 2 * r,
+                requests[r].shift = shift + 2 * r;
+            kernels[k]->snap(tables, 2, a, w, 2, requests, 2);
+            for (int g = 0; g < 4; ++g) {
                 ASSERT_EQ(index[g], expected_index[g]) << kernels[k]->isa << " trial " << trial << " group " << g;
                 ASSERT_EQ(shift[g], expected_shift[g]) << kernels[k]->isa << " trial " << trial << " group " << g;
             }
-            if (k == 0) first = sums;
-            ASSERT_EQ(std::memcmp(&first, &sums, sizeof sums), 0) << "trial " << trial;
+            for (int r = 0; r < 2; ++r) {
+                if (k == 0) first[r] = requests[r].sums;
+                ASSERT_EQ(std::memcmp(&first[r], &requests[r].sums, sizeof first[r]), 0) << "trial " << trial;
+            }
         }
     }
 }

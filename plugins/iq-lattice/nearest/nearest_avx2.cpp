@@ -240,8 +240,8 @@ template <class Nearest, class ChoosePair>
     return choose_pair(tables, a, w, inv, chosen);
 }
 
-SnapSums snap8(const LatticeTable *const *tables, int n_tables, const float *a, const float *w, float inv, int n_groups,
-               uint16_t *index, uint8_t *shift) {
+[[gnu::always_inline]] inline SnapSums snap8(const LatticeTable *const *tables, int n_tables, const float *a,
+                                             const float *w, float inv, int n_groups, uint16_t *index, uint8_t *shift) {
     __m256 qa = _mm256_setzero_ps(), q2 = _mm256_setzero_ps();
     for (int g = 0; g < n_groups; ++g) {
         const float *ag = a + g * 8, *wg = w + g * 8;
@@ -260,8 +260,8 @@ SnapSums snap8(const LatticeTable *const *tables, int n_tables, const float *a, 
     return {_mm_cvtss_f32(s), _mm_cvtss_f32(_mm_shuffle_ps(s, s, 1))};
 }
 
-SnapSums snap4(const LatticeTable *const *tables, int n_tables, const float *a, const float *w, float inv, int n_groups,
-               uint16_t *index, uint8_t *shift) {
+[[gnu::always_inline]] inline SnapSums snap4(const LatticeTable *const *tables, int n_tables, const float *a,
+                                             const float *w, float inv, int n_groups, uint16_t *index, uint8_t *shift) {
     __m128 qa = _mm_setzero_ps(), q2 = _mm_setzero_ps();
     for (int g = 0; g < n_groups; ++g) {
         const float *ag = a + g * 4, *wg = w + g * 4;
@@ -279,10 +279,15 @@ SnapSums snap4(const LatticeTable *const *tables, int n_tables, const float *a, 
     return {_mm_cvtss_f32(h), _mm_cvtss_f32(_mm_shuffle_ps(h, h, 1))};
 }
 
-SnapSums snap(const LatticeTable *const *tables, int n_tables, const float *a, const float *w, float inv, int n_groups,
-              uint16_t *index, uint8_t *shift) {
-    return tables[0]->width == 8 ? snap8(tables, n_tables, a, w, inv, n_groups, index, shift)
-                                 : snap4(tables, n_tables, a, w, inv, n_groups, index, shift);
+void snap(const LatticeTable *const *tables, int n_tables, const float *a, const float *w, int n_groups,
+          SnapRequest *requests, int n_requests) {
+    SnapRequest *const end = requests + n_requests;
+    if (tables[0]->width == 8)
+        for (SnapRequest *r = requests; r != end; ++r)
+            r->sums = snap8(tables, n_tables, a + r->first, w + r->first, r->inv, n_groups, r->index, r->shift);
+    else
+        for (SnapRequest *r = requests; r != end; ++r)
+            r->sums = snap4(tables, n_tables, a + r->first, w + r->first, r->inv, n_groups, r->index, r->shift);
 }
 
 } // namespace

@@ -97,8 +97,8 @@ int choose_pair(const LatticeTable *const *tables, const float *a, const float *
     }
 }
 
-SnapSums snap(const LatticeTable *const *tables, int n_tables, const float *a, const float *w, float inv, int n_groups,
-              uint16_t *index, uint8_t *shift) {
+SnapSums snap_one(const LatticeTable *const *tables, int n_tables, const float *a, const float *w, float inv,
+                  int n_groups, uint16_t *index, uint8_t *shift) {
     const int width = tables[0]->width;
     float qa[8] = {}, q2[8] = {};
     for (int g = 0; g < n_groups; ++g) {
@@ -116,6 +116,12 @@ SnapSums snap(const LatticeTable *const *tables, int n_tables, const float *a, c
         }
     }
     return {pairwise_sum(qa, width), pairwise_sum(q2, width)};
+}
+
+void snap(const LatticeTable *const *tables, int n_tables, const float *a, const float *w, int n_groups,
+          SnapRequest *requests, int n_requests) {
+    for (SnapRequest *r = requests; r != requests + n_requests; ++r)
+        r->sums = snap_one(tables, n_tables, a + r->first, w + r->first, r->inv, n_groups, r->index, r->shift);
 }
 
 } // namespace
