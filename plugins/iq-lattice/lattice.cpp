@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <stdexcept>
 
 namespace gmat::iqlattice {
 
@@ -40,22 +41,23 @@ void Lattice::build(const int *levels, int n_levels, int size, int neighbours) {
     int keys = 1;
     for (int j = 0; j < width; ++j) table_.place[j] = keys, keys *= n_levels;
     const auto level_number = [&](int value) { return int(std::find(levels, levels + n_levels, value) - levels); };
-    on_grid_.assign(size_t(keys), kOffGrid);
+    if (size > kListEntry) throw std::logic_error("iq-lattice: a grid of more points than 15 bits index");
+    combinations_.assign(size_t(keys), kListEntry);
     for (int index = 0; index < size; ++index) {
         int key = 0;
         for (int j = 0; j < width; ++j) key += level_number(points_[size_t(index * width + j)]) * table_.place[j];
-        on_grid_[size_t(key)] = uint16_t(index);
+        combinations_[size_t(key)] = uint16_t(index);
     }
-    start_.resize(size_t(keys) + 1);
     std::vector<int> order(static_cast<size_t>(size));
     std::vector<int> distance(static_cast<size_t>(size));
     const int kept = std::min(neighbours, size);
+    // The kernels score 8 at a time; repeating the first changes no answer (ties keep the earlier).
+    table_.list_length = (kept + 7) / 8 * 8;
+    int lists = 0;
     for (int key = 0; key < keys; ++key) {
-        start_[size_t(key)] = int32_t(candidates_.size());
-        if (on_grid_[size_t(key)] != kOffGrid) {
-            candidates_.push_back(on_grid_[size_t(key)]);
-            continue;
-        }
+        if (combinations_[size_t(key)] != kListEntry) continue; // on the grid
+        if (lists >= kListEntry) throw std::logic_error("iq-lattice: more off-grid combinations than 15 bits number");
+        combinations_[size_t(key)] = uint16_t(kListEntry | lists++);
         int combination[8];
         for (int j = 0; j < width; ++j) combination[j] = levels[(key / table_.place[j]) % n_levels];
         for (int index = 0; index < size; ++index) {
@@ -69,14 +71,11 @@ void Lattice::build(const int *levels, int n_levels, int size, int neighbours) {
             return distance[size_t(a)] != distance[size_t(b)] ? distance[size_t(a)] < distance[size_t(b)] : a < b;
         });
         for (int n = 0; n < kept; ++n) candidates_.push_back(uint16_t(order[size_t(n)]));
-        // The kernels score 8 at a time; repeating the first changes no answer (ties keep the earlier).
-        for (int n = kept; n % 8 != 0; ++n) candidates_.push_back(uint16_t(order[0]));
+        for (int n = kept; n < table_.list_length; ++n) candidates_.push_back(uint16_t(order[0]));
     }
-    start_[size_t(keys)] = int32_t(candidates_.size());
     table_.points = points_.data();
-    table_.start = start_.data();
     table_.candidates = candidates_.data();
-    table_.on_grid = on_grid_.data();
+    table_.combinations = combinations_.data();
     kernels_ = &nearest_kernels(quant::simd_level());
 }
 

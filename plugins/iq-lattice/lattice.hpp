@@ -47,9 +47,8 @@ public:
 
 private:
     std::vector<int8_t> points_;
-    std::vector<int32_t> start_;     // per level combination: first candidate in candidates_
-    std::vector<uint16_t> candidates_; // off-grid lists padded to a multiple of 8 with their first entry
-    std::vector<uint16_t> on_grid_;    // per level combination: its grid index or kOffGrid
+    std::vector<uint16_t> combinations_; // LatticeTable::combinations
+    std::vector<uint16_t> candidates_;   // the off-grid combinations' lists, padded with their first entry
     LatticeTable table_;
     const NearestKernels *kernels_;
 

@@ -13,15 +13,17 @@
 
 namespace gmat::iqlattice {
 
-inline constexpr uint16_t kOffGrid = 0xffff; // LatticeTable::on_grid: no grid point has these levels
+// LatticeTable::combinations: an entry with this bit numbers the combination's
+// candidate list (it is off the grid); without it, the entry is its grid index.
+inline constexpr uint16_t kListEntry = 0x8000;
 
 struct LatticeTable {
     int width = 0;               // 4 or 8 values per point
     int n_levels = 0;            // 2..8
     const int8_t *points = nullptr;      // size * width level values
-    const int32_t *start = nullptr;      // n_levels^width + 1 offsets into candidates
-    const uint16_t *candidates = nullptr; // one grid point (on the grid) or a multiple of 8
-    const uint16_t *on_grid = nullptr;   // per combination: its grid index, or kOffGrid
+    const uint16_t *combinations = nullptr; // n_levels^width entries: grid index, or kListEntry | list number
+    const uint16_t *candidates = nullptr;   // list n: list_length grid indices from n * list_length
+    int list_length = 0;                    // a multiple of 8
     int32_t place[8] = {};       // key weight of position j: n_levels^j
     float levels[8] = {};        // the level values, ascending
     float midpoints[7] = {};     // between consecutive levels (uneven levels)

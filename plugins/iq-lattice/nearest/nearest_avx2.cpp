@@ -79,10 +79,10 @@ namespace {
     return _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
 }
 
-// The lowest-scoring candidate of combination `key`'s list and its score.
-[[gnu::always_inline]] inline int list_best8(const LatticeTable &t, int key, __m256 weights, __m256 two_t,
+// The lowest-scoring candidate of list `list` and its score.
+[[gnu::always_inline]] inline int list_best8(const LatticeTable &t, int list, __m256 weights, __m256 two_t,
                                             float &best_score) {
-    const int32_t first = t.start[key], last = t.start[key + 1];
+    const int32_t first = list * t.list_length, last = first + t.list_length;
     int best = t.candidates[first];
     best_score = std::numeric_limits<float>::infinity();
     for (int32_t c = first; c < last; c += 8) {
@@ -106,49 +106,54 @@ namespace {
     __m256 rounded_values; // unused here
     const int key = rounded8(t, v, rounded_values);
     const __m256 weights = _mm256_loadu_ps(w), two_t = _mm256_add_ps(v, v);
-    const int32_t first = t.start[key], last = t.start[key + 1];
-    if (last - first == 1) {
-        const int index = t.candidates[first];
+    const int entry = t.combinations[key];
+    if (!(entry & kListEntry)) {
         if (score) {
-            const __m256 x = terms(weights, points8(t.points + index * 8), two_t);
+            const __m256 x = terms(weights, points8(t.points + entry * 8), two_t);
             const __m256 h = _mm256_hadd_ps(_mm256_hadd_ps(x, x), _mm256_hadd_ps(x, x));
             *score = _mm_cvtss_f32(_mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1)));
         }
-        return index;
+        return entry;
     }
     float best_score;
-    const int best = list_best8(t, key, weights, two_t, best_score);
+    const int best = list_best8(t, entry & ~kListEntry, weights, two_t, best_score);
     if (score) *score = best_score;
     return best;
 }
 
-// Best first over two tables (nearest_kernels.hpp): bound[s] is table s's
-// rounded combination's score and index[s] its grid index or kOffGrid; list(s,
-// score) scores table s's list.
-template <class List>
-[[gnu::always_inline]] inline int best_first(float (&bound)[2], int (&index)[2], List &&list, int &chosen) {
+// Best first over two tables (nearest_kernels.hpp): bound[s] is the score of
+// table s's rounded combination, values[s] its values and entry[s] its
+// LatticeTable::combinations entry; list(s, score, values) scores table s's
+// list, returning the best point's index. Returns the chosen point's index,
+// its table and values.
+template <class Values, class List>
+[[gnu::always_inline]] inline int best_first(float (&bound)[2], int (&entry)[2], Values (&values)[2], List &&list,
+                                            int &chosen, Values &point) {
     for (;;) {
         const int s = bound[1] < bound[0] ? 1 : 0;
-        if (index[s] != kOffGrid) {
-            chosen = s;
-            return index[s];
+        if (!(entry[s] & kListEntry)) {
+            chosen = s, point = values[s];
+            return entry[s];
         }
-        index[s] = list(s, bound[s]);
+        entry[s] = list(s, bound[s], values[s]);
     }
 }
 
 [[gnu::always_inline]] inline int choose_pair8(const LatticeTable *const *tables, const float *a, const float *w,
-                                              float inv, int &chosen) {
+                                              float inv, int &chosen, __m256 &point) {
     const __m256 v = _mm256_mul_ps(_mm256_loadu_ps(a), _mm256_set1_ps(inv));
     const __m256 weights = _mm256_loadu_ps(w), two_t = _mm256_add_ps(v, v);
-    __m256 p0, p1;
-    const int key[2] = {rounded8(*tables[0], v, p0), rounded8(*tables[1], v, p1)};
-    const __m128 sums = pairwise_sums(terms(weights, p0, two_t), terms(weights, p1, two_t));
+    __m256 values[2];
+    const int key[2] = {rounded8(*tables[0], v, values[0]), rounded8(*tables[1], v, values[1])};
+    const __m128 sums = pairwise_sums(terms(weights, values[0], two_t), terms(weights, values[1], two_t));
     float bound[2] = {_mm_cvtss_f32(sums), _mm_cvtss_f32(_mm_shuffle_ps(sums, sums, 1))};
-    int index[2] = {tables[0]->on_grid[key[0]], tables[1]->on_grid[key[1]]};
-    return best_first(
-        bound, index, [&](int s, float &score) { return list_best8(*tables[s], key[s], weights, two_t, score); },
-        chosen);
+    int entry[2] = {tables[0]->combinations[key[0]], tables[1]->combinations[key[1]]};
+    const auto list = [&](int s, float &score, __m256 &found) {
+        const int index = list_best8(*tables[s], entry[s] & ~kListEntry, weights, two_t, score);
+        found = points8(tables[s]->points + index * 8);
+        return index;
+    };
+    return best_first(bound, entry, values, list, chosen, point);
 }
 
 // The values of v's four lanes rounded each to its nearest level of t, and that combination's key.
@@ -167,11 +172,11 @@ template <class List>
     return _mm_mul_ps(_mm_mul_ps(w, p), _mm_sub_ps(p, two_t));
 }
 
-[[gnu::always_inline]] inline int list_best4(const LatticeTable &t, int key, __m128 weights4, __m128 two_t4,
+[[gnu::always_inline]] inline int list_best4(const LatticeTable &t, int list, __m128 weights4, __m128 two_t4,
                                             float &best_score) {
     const __m256 weights = _mm256_set_m128(weights4, weights4), two_t = _mm256_set_m128(two_t4, two_t4);
     const __m256i candidate_order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
-    const int32_t first = t.start[key], last = t.start[key + 1];
+    const int32_t first = list * t.list_length, last = first + t.list_length;
     int best = t.candidates[first];
     best_score = std::numeric_limits<float>::infinity();
     for (int32_t c = first; c < last; c += 8) {
@@ -195,49 +200,42 @@ template <class List>
     __m128 rounded_values; // unused here
     const int key = rounded4(t, v, rounded_values);
     const __m128 weights4 = _mm_loadu_ps(w), two_t4 = _mm_add_ps(v, v);
-    const int32_t first = t.start[key], last = t.start[key + 1];
-    if (last - first == 1) {
-        const int index = t.candidates[first];
+    const int entry = t.combinations[key];
+    if (!(entry & kListEntry)) {
         if (score) {
-            const __m128 x = terms4(weights4, points4(t.points + index * 4), two_t4);
+            const __m128 x = terms4(weights4, points4(t.points + entry * 4), two_t4);
             const __m128 h = _mm_hadd_ps(x, x);
             *score = _mm_cvtss_f32(_mm_hadd_ps(h, h));
         }
-        return index;
+        return entry;
     }
     float best_score;
-    const int best = list_best4(t, key, weights4, two_t4, best_score);
+    const int best = list_best4(t, entry & ~kListEntry, weights4, two_t4, best_score);
     if (score) *score = best_score;
     return best;
 }
 
 [[gnu::always_inline]] inline int choose_pair4(const LatticeTable *const *tables, const float *a, const float *w,
-                                              float inv, int &chosen) {
+                                              float inv, int &chosen, __m128 &point) {
     const __m128 v = _mm_mul_ps(_mm_loadu_ps(a), _mm_set1_ps(inv));
     const __m128 weights = _mm_loadu_ps(w), two_t = _mm_add_ps(v, v);
-    __m128 p0, p1;
-    const int key[2] = {rounded4(*tables[0], v, p0), rounded4(*tables[1], v, p1)};
-    const __m128 x0 = terms4(weights, p0, two_t), x1 = terms4(weights, p1, two_t);
+    __m128 values[2];
+    const int key[2] = {rounded4(*tables[0], v, values[0]), rounded4(*tables[1], v, values[1])};
+    const __m128 x0 = terms4(weights, values[0], two_t), x1 = terms4(weights, values[1], two_t);
     const __m128 h = _mm_hadd_ps(x0, x1); // (x0 + x1), (x2 + x3) of each
     const __m128 sums = _mm_hadd_ps(h, h);
     float bound[2] = {_mm_cvtss_f32(sums), _mm_cvtss_f32(_mm_shuffle_ps(sums, sums, 1))};
-    int index[2] = {tables[0]->on_grid[key[0]], tables[1]->on_grid[key[1]]};
-    return best_first(
-        bound, index, [&](int s, float &score) { return list_best4(*tables[s], key[s], weights, two_t, score); },
-        chosen);
+    int entry[2] = {tables[0]->combinations[key[0]], tables[1]->combinations[key[1]]};
+    const auto list = [&](int s, float &score, __m128 &found) {
+        const int index = list_best4(*tables[s], entry[s] & ~kListEntry, weights, two_t, score);
+        found = points4(tables[s]->points + index * 4);
+        return index;
+    };
+    return best_first(bound, entry, values, list, chosen, point);
 }
 
 int nearest(const LatticeTable &t, const float *a, const float *w, float inv, float *score) {
     return t.width == 8 ? nearest8(t, a, w, inv, score) : nearest4(t, a, w, inv, score);
-}
-
-// Each group's point on the only table, or best first over two.
-template <class Nearest, class ChoosePair>
-[[gnu::always_inline]] inline int choose(const LatticeTable *const *tables, int n_tables, const float *a, const float *w,
-                                        float inv, Nearest nearest, ChoosePair choose_pair, int &chosen) {
-    chosen = 0;
-    if (n_tables == 1) return nearest(*tables[0], a, w, inv, nullptr);
-    return choose_pair(tables, a, w, inv, chosen);
 }
 
 [[gnu::always_inline]] inline SnapSums snap8(const LatticeTable *const *tables, int n_tables, const float *a,
@@ -245,11 +243,14 @@ template <class Nearest, class ChoosePair>
     __m256 qa = _mm256_setzero_ps(), q2 = _mm256_setzero_ps();
     for (int g = 0; g < n_groups; ++g) {
         const float *ag = a + g * 8, *wg = w + g * 8;
-        int chosen;
-        const int idx = choose(tables, n_tables, ag, wg, inv, nearest8, choose_pair8, chosen);
+        int chosen = 0, idx; // each group's point on the only table, or best first over two
+        __m256 p;
+        if (n_tables == 1)
+            idx = nearest8(*tables[0], ag, wg, inv, nullptr), p = points8(tables[0]->points + idx * 8);
+        else
+            idx = choose_pair8(tables, ag, wg, inv, chosen, p);
         index[g] = uint16_t(idx);
         shift[g] = uint8_t(chosen);
-        const __m256 p = points8(tables[chosen]->points + idx * 8);
         const __m256 wp = _mm256_mul_ps(_mm256_loadu_ps(wg), p);
         qa = _mm256_add_ps(qa, _mm256_mul_ps(wp, _mm256_loadu_ps(ag)));
         q2 = _mm256_add_ps(q2, _mm256_mul_ps(wp, p));
@@ -265,11 +266,14 @@ template <class Nearest, class ChoosePair>
     __m128 qa = _mm_setzero_ps(), q2 = _mm_setzero_ps();
     for (int g = 0; g < n_groups; ++g) {
         const float *ag = a + g * 4, *wg = w + g * 4;
-        int chosen;
-        const int idx = choose(tables, n_tables, ag, wg, inv, nearest4, choose_pair4, chosen);
+        int chosen = 0, idx; // each group's point on the only table, or best first over two
+        __m128 p;
+        if (n_tables == 1)
+            idx = nearest4(*tables[0], ag, wg, inv, nullptr), p = points4(tables[0]->points + idx * 4);
+        else
+            idx = choose_pair4(tables, ag, wg, inv, chosen, p);
         index[g] = uint16_t(idx);
         shift[g] = uint8_t(chosen);
-        const __m128 p = points4(tables[chosen]->points + idx * 4);
         const __m128 wp = _mm_mul_ps(_mm_loadu_ps(wg), p);
         qa = _mm_add_ps(qa, _mm_mul_ps(wp, _mm_loadu_ps(ag)));
         q2 = _mm_add_ps(q2, _mm_mul_ps(wp, p));

@@ -53,9 +53,9 @@ int rounded(const LatticeTable &t, const float *a, float inv, float *values, flo
     return key;
 }
 
-// The lowest-scoring candidate of combination `key`'s list and its score.
-int list_best(const LatticeTable &t, int key, const float *w, const float *two_t, float &best_score) {
-    const int32_t first = t.start[key], last = t.start[key + 1];
+// The lowest-scoring candidate of list `list` and its score.
+int list_best(const LatticeTable &t, int list, const float *w, const float *two_t, float &best_score) {
+    const int32_t first = list * t.list_length, last = first + t.list_length;
     int best = t.candidates[first];
     best_score = std::numeric_limits<float>::infinity();
     for (int32_t c = first; c < last; ++c) {
@@ -68,14 +68,13 @@ int list_best(const LatticeTable &t, int key, const float *w, const float *two_t
 int nearest(const LatticeTable &t, const float *a, const float *w, float inv, float *score) {
     float two_t[8];
     const int key = rounded(t, a, inv, nullptr, two_t);
-    const int32_t first = t.start[key], last = t.start[key + 1];
-    if (last - first == 1) {
-        const int index = t.candidates[first];
-        if (score) *score = score_of(t, index, w, two_t);
-        return index;
+    const int entry = t.combinations[key];
+    if (!(entry & kListEntry)) {
+        if (score) *score = score_of(t, entry, w, two_t);
+        return entry;
     }
     float best_score;
-    const int best = list_best(t, key, w, two_t, best_score);
+    const int best = list_best(t, entry & ~kListEntry, w, two_t, best_score);
     if (score) *score = best_score;
     return best;
 }
@@ -86,14 +85,14 @@ int choose_pair(const LatticeTable *const *tables, const float *a, const float *
     float values[2][8], two_t[8];
     const int key[2] = {rounded(*tables[0], a, inv, values[0], two_t), rounded(*tables[1], a, inv, values[1], two_t)};
     float bound[2] = {score_of_values(values[0], w, two_t, width), score_of_values(values[1], w, two_t, width)};
-    int index[2] = {tables[0]->on_grid[key[0]], tables[1]->on_grid[key[1]]};
+    int entry[2] = {tables[0]->combinations[key[0]], tables[1]->combinations[key[1]]};
     for (;;) {
         const int s = bound[1] < bound[0] ? 1 : 0;
-        if (index[s] != kOffGrid) {
+        if (!(entry[s] & kListEntry)) {
             chosen = s;
-            return index[s];
+            return entry[s];
         }
-        index[s] = list_best(*tables[s], key[s], w, two_t, bound[s]);
+        entry[s] = list_best(*tables[s], entry[s] & ~kListEntry, w, two_t, bound[s]);
     }
 }
 
