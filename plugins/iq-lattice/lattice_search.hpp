@@ -123,15 +123,18 @@ public:
     // errors it reports are exact, in double, at the values ggml decodes.
     LatticeSearch(const BlockInput &in, const SearchOptions &o) : in_(in), o_(o) {
         for (int s = 0; s < Format::kShifts; ++s) lat_[s] = &Format::lattice(o.wide_lattice, s);
-        double wmax = 0;
-        for (int i = 0; i < kBlock; ++i) amax_ = std::max(amax_, std::fabs(in.a[i])), wmax = std::max(wmax, in.w[i]);
-        const double to_a = amax_ > 0 ? 1 / amax_ : 0, to_w = wmax > 0 ? 1 / wmax : 0;
+        double amax[4] = {}, wmax[4] = {}; // four lanes, so the maxima need not wait on each other
+        for (int i = 0; i < kBlock; ++i)
+            amax[i % 4] = std::max(amax[i % 4], std::fabs(in.a[i])), wmax[i % 4] = std::max(wmax[i % 4], in.w[i]);
+        amax_ = std::max(std::max(amax[0], amax[1]), std::max(amax[2], amax[3]));
+        const double wmax_all = std::max(std::max(wmax[0], wmax[1]), std::max(wmax[2], wmax[3]));
+        const double to_a = amax_ > 0 ? 1 / amax_ : 0, to_w = wmax_all > 0 ? 1 / wmax_all : 0;
         for (int i = 0; i < kBlock; ++i) a_[i] = float(in.a[i] * to_a), w_[i] = float(in.w[i] * to_w);
     }
 
     BlockChoice run() {
         BlockChoice zero; // d = 0
-        zero.error = exact_error(zero);
+        zero.error = zero_error();
         if (!(amax_ > 0) || !std::isfinite(amax_)) return zero;
         fit_sub_blocks();
         double max_scale = 0;
@@ -213,29 +216,32 @@ private:
             // This lattice's trial targets, then its best trial's points at
             // their least-squares scale while that helps (refitting every
             // trial gained little for its snaps).
-            Fit lattice_best[kSubBlocks], trial[kSubBlocks];
+            // Per sub-block two slots, swapped when a trial is its best so far
+            // rather than copied (the kernel has just written the points).
+            Fit slots[2][kSubBlocks], *best[kSubBlocks], *trial[kSubBlocks];
             double lattice_score[kSubBlocks];
             SnapRequest requests[kSubBlocks];
             int ibs[kSubBlocks], n = 0;
             const auto keep_if_better = [&](int ib, const SnapSums &sums) { // when its score is the lattice's best
-                Fit &t = trial[ib];
+                Fit &t = *trial[ib];
                 t.qa = sums.qa, t.q2 = sums.q2;
                 if (!(t.q2 > 0) || !(t.qa > 0)) return false;
                 const double score = t.qa * t.qa / t.q2;
                 if (!(score > lattice_score[ib])) return false;
                 lattice_score[ib] = score;
                 t.scale = t.qa / t.q2, t.shift = shift, t.aa = fit_[ib].aa;
-                lattice_best[ib] = t;
+                std::swap(best[ib], trial[ib]);
                 return true;
             };
-            for (int ib = 0; ib < kSubBlocks; ++ib) lattice_score[ib] = -1;
+            for (int ib = 0; ib < kSubBlocks; ++ib)
+                lattice_score[ib] = -1, best[ib] = &slots[0][ib], trial[ib] = &slots[1][ib];
             for (int t = 0; t < o_.targets; ++t) {
                 const double target = target_low_ + (target_high_ - target_low_) * t / std::max(1, o_.targets - 1);
                 n = 0;
                 for (int ib = 0; ib < kSubBlocks; ++ib)
                     if (max[ib] != 0)
                         ibs[n] = ib, requests[n++] = request(ib, max[ib] / (target * Format::grid_unit),
-                                                             trial[ib].index, trial[ib].shifts);
+                                                             trial[ib]->index, trial[ib]->shifts);
                 snap(shift, requests, n);
                 for (int k = 0; k < n; ++k) keep_if_better(ibs[k], requests[k].sums);
             }
@@ -245,14 +251,13 @@ private:
                 n = 0;
                 for (int ib = 0; ib < kSubBlocks; ++ib)
                     if (refitting[ib] && lattice_score[ib] > 0)
-                        ibs[n] = ib, requests[n++] = request(ib, lattice_best[ib].scale, trial[ib].index,
-                                                             trial[ib].shifts);
+                        ibs[n] = ib, requests[n++] = request(ib, best[ib]->scale, trial[ib]->index, trial[ib]->shifts);
                 if (n == 0) break;
                 snap(shift, requests, n);
                 for (int k = 0; k < n; ++k) refitting[ibs[k]] = keep_if_better(ibs[k], requests[k].sums);
             }
             for (int ib = 0; ib < kSubBlocks; ++ib)
-                if (lattice_score[ib] > best_score[ib]) best_score[ib] = lattice_score[ib], fit_[ib] = lattice_best[ib];
+                if (lattice_score[ib] > best_score[ib]) best_score[ib] = lattice_score[ib], fit_[ib] = *best[ib];
         }
     }
 
@@ -279,16 +284,18 @@ private:
         const float d = quant::fp16_to_fp32(d_bits);
         double scales[Format::kMaxCode + 1];
         for (int c = 0; c <= Format::kMaxCode; ++c) scales[c] = double(Format::sub_scale(d, c)) / amax_;
+        // Per sub-block its best choice so far and a slot for the next snap,
+        // swapped rather than copied when the snap is better.
+        SubBlockChoice slots[2][kSubBlocks], *best[kSubBlocks], *spare[kSubBlocks];
         int centre[kSubBlocks];
         for (int ib = 0; ib < kSubBlocks; ++ib) {
             const Fit &fit = fit_[ib];
-            SubBlockChoice &best = block.sub[ib];
-            best.code = centre[ib] = best_code(scales, d, fit.aa, fit.qa, fit.q2, best.error);
-            std::copy(fit.index, fit.index + kGroups, best.index);
-            std::copy(fit.shifts, fit.shifts + kGroups, best.shift);
+            best[ib] = &slots[0][ib], spare[ib] = &slots[1][ib];
+            best[ib]->code = centre[ib] = best_code(scales, d, fit.aa, fit.qa, fit.q2, best[ib]->error);
+            std::copy(fit.index, fit.index + kGroups, best[ib]->index);
+            std::copy(fit.shifts, fit.shifts + kGroups, best[ib]->shift);
         }
         // Each code offset on each lattice is one kernel call over the sub-blocks it applies to.
-        SubBlockChoice snapped[kSubBlocks];
         SnapRequest requests[kSubBlocks];
         int ibs[kSubBlocks];
         for (int s = 0; s < kSubBlockShifts; ++s)
@@ -297,19 +304,28 @@ private:
                 for (int ib = 0; ib < kSubBlocks; ++ib) {
                     const int code = centre[ib] + offset;
                     if ((s != fit_[ib].shift && !o_.wide_lattice) || code < 0 || code > Format::kMaxCode) continue;
-                    snapped[ib].code = code;
-                    ibs[n] = ib, requests[n++] = request(ib, scales[code], snapped[ib].index, snapped[ib].shift);
+                    ibs[n] = ib, requests[n++] = request(ib, scales[code], spare[ib]->index, spare[ib]->shift);
                 }
                 snap(s, requests, n);
                 for (int k = 0; k < n; ++k) {
                     const int ib = ibs[k];
-                    SubBlockChoice &c = snapped[ib];
+                    SubBlockChoice &c = *spare[ib];
                     c.code = best_code(scales, d, fit_[ib].aa, requests[k].sums.qa, requests[k].sums.q2, c.error);
-                    if (c.error < block.sub[ib].error) block.sub[ib] = c;
+                    if (c.error < best[ib]->error) std::swap(best[ib], spare[ib]);
                 }
             }
-        for (int ib = 0; ib < kSubBlocks; ++ib) block.error += block.sub[ib].error;
+        for (int ib = 0; ib < kSubBlocks; ++ib) block.sub[ib] = *best[ib], block.error += best[ib]->error;
         return block;
+    }
+
+    // exact_error of the block of zeros (d = 0), sum w a^2, without looking up its points.
+    double zero_error() const {
+        double error[kWidth] = {};
+        for (int first = 0; first < kBlock; first += kWidth)
+            for (int j = 0; j < kWidth; ++j) error[j] += in_.w[first + j] * in_.a[first + j] * in_.a[first + j];
+        double total = 0;
+        for (int j = 0; j < kWidth; ++j) total += error[j];
+        return total;
     }
 
     // sum w (a - y)^2 over the block, y the values ggml decodes from `c`
