@@ -87,6 +87,7 @@ namespace {
     best_score = std::numeric_limits<float>::infinity();
     for (int32_t c = first; c < last; c += 8) {
         __m256 x[8];
+#pragma GCC unroll 8 // x stays in registers
         for (int k = 0; k < 8; ++k) x[k] = terms(weights, points8(t.points + t.candidates[c + k] * 8), two_t);
         // lanes: candidates 0..3, ((x0 + x1) + (x2 + x3)) | 0..3, ((x4 + x5) + (x6 + x7)); then 4..7
         const __m256 q0123 = _mm256_hadd_ps(_mm256_hadd_ps(x[0], x[1]), _mm256_hadd_ps(x[2], x[3]));
@@ -181,6 +182,7 @@ template <class Values, class List>
     best_score = std::numeric_limits<float>::infinity();
     for (int32_t c = first; c < last; c += 8) {
         __m256 x[4];
+#pragma GCC unroll 4 // x stays in registers
         for (int k = 0; k < 4; ++k)
             x[k] = terms(weights,
                          points4x2(t.points + t.candidates[c + 2 * k] * 4, t.points + t.candidates[c + 2 * k + 1] * 4),
