@@ -37,9 +37,14 @@ void Lattice::build(const int *levels, int n_levels, int size, int neighbours) {
     for (int i = 0; i + 1 < n_levels; ++i) table_.midpoints[i] = 0.5f * float(levels[i] + levels[i + 1]);
     bool even = n_levels > 1;
     for (int i = 1; i < n_levels; ++i) even &= levels[i] - levels[i - 1] == levels[1] - levels[0];
-    if (even) table_.first = float(levels[0]), table_.inv_step = 1.0f / float(levels[1] - levels[0]);
+    // Three levels round by their two midpoints (masks, not arithmetic), as uneven levels do.
+    if (even && n_levels > 3) table_.first = float(levels[0]), table_.inv_step = 1.0f / float(levels[1] - levels[0]);
     int keys = 1;
     for (int j = 0; j < width; ++j) table_.place[j] = keys, keys *= n_levels;
+    if (n_levels == 3 && width == 8)
+        for (int mask = 0; mask < 256; ++mask)
+            for (int j = 0; j < width; ++j)
+                table_.mask_key[mask] = uint16_t(table_.mask_key[mask] + (mask >> j & 1) * table_.place[j]);
     const auto level_number = [&](int value) { return int(std::find(levels, levels + n_levels, value) - levels); };
     if (size > kListEntry) throw std::logic_error("iq-lattice: a grid of more points than 15 bits index");
     combinations_.assign(size_t(keys), kListEntry);

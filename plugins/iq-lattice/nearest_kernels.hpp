@@ -27,7 +27,10 @@ struct LatticeTable {
     int32_t place[8] = {};       // key weight of position j: n_levels^j
     float levels[8] = {};        // the level values, ascending
     float midpoints[7] = {};     // between consecutive levels (uneven levels)
-    float first = 0, inv_step = 0; // inv_step > 0: levels first + k / inv_step
+    float first = 0, inv_step = 0; // inv_step > 0: levels first + k / inv_step (more than 3 levels)
+    // 3 levels, width 8: per mask of the positions at or above a midpoint, the
+    // sum of their place; a combination's key is that of both midpoints' masks.
+    uint16_t mask_key[256] = {};
 };
 
 // The grid index p minimising sum w (a * inv - p)^2 over one group's values;

@@ -67,6 +67,14 @@ namespace {
 
 // The values of v rounded each to its nearest level of t, and that combination's key.
 [[gnu::always_inline]] inline int rounded8(const LatticeTable &t, __m256 v, __m256 &values) {
+    if (t.n_levels == 3) { // level_index's two compares, their masks keyed by table
+        const __m256 up0 = _mm256_cmp_ps(v, _mm256_set1_ps(t.midpoints[0]), _CMP_GE_OQ);
+        const __m256 up1 = _mm256_cmp_ps(v, _mm256_set1_ps(t.midpoints[1]), _CMP_GE_OQ);
+        const __m256 step0 = _mm256_and_ps(up0, _mm256_set1_ps(t.levels[1] - t.levels[0]));
+        const __m256 step1 = _mm256_and_ps(up1, _mm256_set1_ps(t.levels[2] - t.levels[1]));
+        values = _mm256_add_ps(_mm256_add_ps(_mm256_set1_ps(t.levels[0]), step0), step1); // small integers, exact
+        return t.mask_key[_mm256_movemask_ps(up0)] + t.mask_key[_mm256_movemask_ps(up1)];
+    }
     const __m256i level = level_index(t, v);
     values = _mm256_permutevar8x32_ps(_mm256_loadu_ps(t.levels), level);
     return sum_lanes(_mm256_mullo_epi32(level, _mm256_loadu_si256(reinterpret_cast<const __m256i *>(t.place))));
