@@ -261,17 +261,17 @@ private:
         }
     }
 
-    // The code whose scale (scales[c], in the search's units, at block scale
-    // d) gives points with sums qa, q2 the least squared error, and that
-    // error: the error is a parabola in the scale, so it is one of the two
-    // codes around the least-squares scale qa / q2.
-    int best_code(const double *scales, float d, double aa, double qa, double q2, double &error) const {
-        const double optimum = q2 > 0 ? Format::code_of(qa / q2 * amax_, double(d)) : 0;
-        const int low = optimum > 0 ? int(std::min(optimum, double(Format::kMaxCode - 1))) : 0;
-        const auto error_at = [&](int c) { return aa - 2 * scales[c] * qa + scales[c] * scales[c] * q2; };
-        const double e_low = error_at(low), e_high = error_at(low + 1);
-        error = e_high < e_low ? e_high : e_low;
-        return e_high < e_low ? low + 1 : low;
+    // The code whose scale (scales[c], in the search's units) gives points
+    // with sums qa, q2 the least squared error, and that error. The error
+    // aa - 2 s qa + s^2 q2 is a parabola in the scale s, so code c + 1 beats
+    // code c exactly when (s_c + s_c+1) q2 < 2 qa, and the best code is the
+    // number of such c: no division (the least-squares scale qa / q2 would
+    // take two that every later comparison waits for).
+    int best_code(const double *scales, double aa, double qa, double q2, double &error) const {
+        int code = 0;
+        for (int c = 0; c < Format::kMaxCode; ++c) code += (scales[c] + scales[c + 1]) * q2 < 2 * qa;
+        error = aa - 2 * scales[code] * qa + scales[code] * scales[code] * q2;
+        return code;
     }
 
     // Every sub-block's code at block scale d: the best for its fitted
@@ -291,7 +291,7 @@ private:
         for (int ib = 0; ib < kSubBlocks; ++ib) {
             const Fit &fit = fit_[ib];
             best[ib] = &slots[0][ib], spare[ib] = &slots[1][ib];
-            best[ib]->code = centre[ib] = best_code(scales, d, fit.aa, fit.qa, fit.q2, best[ib]->error);
+            best[ib]->code = centre[ib] = best_code(scales, fit.aa, fit.qa, fit.q2, best[ib]->error);
             std::copy(fit.index, fit.index + kGroups, best[ib]->index);
             std::copy(fit.shifts, fit.shifts + kGroups, best[ib]->shift);
         }
@@ -310,7 +310,7 @@ private:
                 for (int k = 0; k < n; ++k) {
                     const int ib = ibs[k];
                     SubBlockChoice &c = *spare[ib];
-                    c.code = best_code(scales, d, fit_[ib].aa, requests[k].sums.qa, requests[k].sums.q2, c.error);
+                    c.code = best_code(scales, fit_[ib].aa, requests[k].sums.qa, requests[k].sums.q2, c.error);
                     if (c.error < best[ib]->error) std::swap(best[ib], spare[ib]);
                 }
             }
