@@ -22,7 +22,6 @@ struct Iq1Scale {
     static constexpr double top_multiplier = (2 * kMaxCode + 1) / 8.0;
     static constexpr double grid_unit = 8.0 / 15; // level +-1 (8 eighths) at the search's nominal target 15
     static float sub_scale(float d, int code) { return d * float(2 * code + 1) * 0.125f; }
-    static double code_of(double s, double d) { return (8 * s / d - 1) / 2; }
     // shift 0: delta +0.125, shift 1: delta -0.125; built once per process, shared by both types.
     static const Lattice &lattice(bool wide, int shift);
 };

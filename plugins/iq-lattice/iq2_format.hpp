@@ -19,7 +19,6 @@ struct Iq2Scale {
     static constexpr double top_multiplier = (0.5 + kIq2MaxCode) * 0.25;
     static constexpr double grid_unit = 43.0 / 15; // the top level at the search's nominal target 15
     static float sub_scale(float d, int code) { return d * (0.5f + float(code)) * 0.25f; }
-    static double code_of(double s, double d) { return 4 * s / d - 0.5; }
 };
 
 } // namespace gmat::iqlattice

@@ -21,7 +21,6 @@ struct Iq3sFormat {
     static constexpr double top_multiplier = 2 * kIq3sMaxCode + 1;
     static constexpr double grid_unit = 1.0; // grid values are 1, 3, ..., 15
     static float sub_scale(float d, int code) { return d * float(1 + 2 * code); }
-    static double code_of(double s, double d) { return (s / d - 1) / 2; }
     static const Lattice &lattice(bool wide, int /*shift*/) {
         static constexpr int kLevels[8] = {1, 3, 5, 7, 9, 11, 13, 15};
         static const Lattice standard(&kIq3sGrid[0][0], kIq3sGridSize, kGroup, kLevels, 8, 8);

@@ -21,7 +21,6 @@ struct Iq3xxsFormat {
     static constexpr double top_multiplier = (0.5 + kIq3xxsMaxCode) * 0.5;
     static constexpr double grid_unit = 4.0; // grid values 4, 12, ..., 52, 62: four times iq3_s's targets
     static float sub_scale(float d, int code) { return d * (0.5f + float(code)) * 0.5f; }
-    static double code_of(double s, double d) { return 2 * s / d - 0.5; }
     static const Lattice &lattice(bool wide, int /*shift*/) {
         static constexpr int kLevels[8] = {4, 12, 20, 28, 36, 44, 52, 62};
         static const Lattice standard(&kIq3xxsGrid[0][0], kIq3xxsGridSize, kGroup, kLevels, 8, 8);

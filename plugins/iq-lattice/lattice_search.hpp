@@ -17,7 +17,6 @@
 //   kCodeRadius                    standard snaps each sub-block again at the scales of the codes
 //                                  within this of its best (0: that code's alone)
 //   float sub_scale(float d, int c)  the decoder's float operations for d and code c
-//   double code_of(double s, double d)  the code (unrounded) whose scale is s
 //   double top_multiplier          sub_scale(d, kMaxCode) / d
 //   const Lattice &lattice(bool wide, int shift)
 #pragma once
