@@ -60,9 +60,10 @@ struct BlockChoice {
 // sub-block of `sub_block` values whose weights are all zero gets w = 1.
 inline void fill_weights(const float *x, const float *importance, double sigma_factor, int sub_block,
                          BlockInput &in) {
-    double sumx2 = 0;
-    for (int i = 0; i < kBlock; ++i) sumx2 += double(x[i]) * x[i];
-    const double sigma2 = sigma_factor * sumx2 / kBlock;
+    double sums[4] = {}; // four lanes, so the additions need not wait on each other
+    for (int i = 0; i < kBlock; i += 4)
+        for (int k = 0; k < 4; ++k) sums[k] += double(x[i + k]) * x[i + k];
+    const double sigma2 = sigma_factor * ((sums[0] + sums[1]) + (sums[2] + sums[3])) / kBlock;
     if (importance) // two loops, so the square roots vectorise
         for (int i = 0; i < kBlock; ++i) in.w[i] = importance[i] * std::sqrt(sigma2 + double(x[i]) * x[i]);
     else
@@ -337,8 +338,10 @@ private:
             for (int g = 0; g < kGroups; ++g) {
                 const int8_t *p = lat_[c.sub[ib].shift[g]]->point(c.sub[ib].index[g]);
                 const int first = ib * kSubBlock + g * kWidth;
+                float y[kWidth]; // the decoded values first, so both loops vectorise
+                for (int j = 0; j < kWidth; ++j) y[j] = db * float(p[j]);
                 for (int j = 0; j < kWidth; ++j) {
-                    const double e = in_.a[first + j] - double(db * float(p[j]));
+                    const double e = in_.a[first + j] - double(y[j]);
                     error[j] += in_.w[first + j] * e * e;
                 }
             }
