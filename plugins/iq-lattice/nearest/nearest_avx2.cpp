@@ -119,8 +119,7 @@ namespace {
     if (!(entry & kListEntry)) {
         if (score) {
             const __m256 x = terms(weights, points8(t.points + entry * 8), two_t);
-            const __m256 h = _mm256_hadd_ps(_mm256_hadd_ps(x, x), _mm256_hadd_ps(x, x));
-            *score = _mm_cvtss_f32(_mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1)));
+            *score = _mm_cvtss_f32(pairwise_sums(x, x));
         }
         return entry;
     }
@@ -181,6 +180,12 @@ template <class Values, class List>
     return _mm_mul_ps(_mm_mul_ps(w, p), _mm_sub_ps(p, two_t));
 }
 
+// (x0 + x1) + (x2 + x3) of x and of y, in lanes 0 and 1.
+[[gnu::always_inline]] inline __m128 pairwise_sums4(__m128 x, __m128 y) {
+    const __m128 h = _mm_hadd_ps(x, y); // x01 x23 y01 y23
+    return _mm_hadd_ps(h, h);
+}
+
 [[gnu::always_inline]] inline int list_best4(const LatticeTable &t, int list, __m128 weights4, __m128 two_t4,
                                             float &best_score) {
     const __m256 weights = _mm256_set_m128(weights4, weights4), two_t = _mm256_set_m128(two_t4, two_t4);
@@ -214,8 +219,7 @@ template <class Values, class List>
     if (!(entry & kListEntry)) {
         if (score) {
             const __m128 x = terms4(weights4, points4(t.points + entry * 4), two_t4);
-            const __m128 h = _mm_hadd_ps(x, x);
-            *score = _mm_cvtss_f32(_mm_hadd_ps(h, h));
+            *score = _mm_cvtss_f32(pairwise_sums4(x, x));
         }
         return entry;
     }
@@ -232,8 +236,7 @@ template <class Values, class List>
     __m128 values[2];
     const int key[2] = {rounded4(*tables[0], v, values[0]), rounded4(*tables[1], v, values[1])};
     const __m128 x0 = terms4(weights, values[0], two_t), x1 = terms4(weights, values[1], two_t);
-    const __m128 h = _mm_hadd_ps(x0, x1); // (x0 + x1), (x2 + x3) of each
-    const __m128 sums = _mm_hadd_ps(h, h);
+    const __m128 sums = pairwise_sums4(x0, x1);
     float bound[2] = {_mm_cvtss_f32(sums), _mm_cvtss_f32(_mm_shuffle_ps(sums, sums, 1))};
     int entry[2] = {tables[0]->combinations[key[0]], tables[1]->combinations[key[1]]};
     const auto list = [&](int s, float &score, __m128 &found) {
@@ -265,9 +268,7 @@ int nearest(const LatticeTable &t, const float *a, const float *w, float inv, fl
         qa = _mm256_add_ps(qa, _mm256_mul_ps(wp, _mm256_loadu_ps(ag)));
         q2 = _mm256_add_ps(q2, _mm256_mul_ps(wp, p));
     }
-    // lanes ((0 + 1) + (2 + 3)) + ((4 + 5) + (6 + 7)) of each
-    const __m256 h = _mm256_hadd_ps(_mm256_hadd_ps(qa, q2), _mm256_hadd_ps(qa, q2));
-    const __m128 s = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
+    const __m128 s = pairwise_sums(qa, q2);
     return {_mm_cvtss_f32(s), _mm_cvtss_f32(_mm_shuffle_ps(s, s, 1))};
 }
 
@@ -288,9 +289,8 @@ int nearest(const LatticeTable &t, const float *a, const float *w, float inv, fl
         qa = _mm_add_ps(qa, _mm_mul_ps(wp, _mm_loadu_ps(ag)));
         q2 = _mm_add_ps(q2, _mm_mul_ps(wp, p));
     }
-    // (0 + 1) + (2 + 3) of each
-    const __m128 h = _mm_hadd_ps(_mm_hadd_ps(qa, q2), _mm_hadd_ps(qa, q2));
-    return {_mm_cvtss_f32(h), _mm_cvtss_f32(_mm_shuffle_ps(h, h, 1))};
+    const __m128 s = pairwise_sums4(qa, q2);
+    return {_mm_cvtss_f32(s), _mm_cvtss_f32(_mm_shuffle_ps(s, s, 1))};
 }
 
 void snap(const LatticeTable *const *tables, int n_tables, const float *a, const float *w, int n_groups,
